@@ -1,0 +1,5 @@
+import type { ResourceDefinition } from '../../../apiserver/registry/resource.js';
+import { configMaps } from './configmap.js';
+
+/** Every core/v1 resource k8ts serves. */
+export const coreV1: ResourceDefinition[] = [configMaps];

@@ -1,0 +1,5 @@
+import type { ResourceDefinition } from '../apiserver/registry/resource.js';
+import { coreV1 } from './core/v1/index.js';
+
+/** Every built-in resource, in discovery order (core first, then groups as Kubernetes lists them). */
+export const builtinResources: ResourceDefinition[] = [...coreV1];
