@@ -6,6 +6,7 @@ export type FieldErrorType =
   | 'FieldValueRequired'
   | 'FieldValueInvalid'
   | 'FieldValueNotSupported'
+  | 'FieldValueNotFound'
   | 'FieldValueDuplicate'
   | 'FieldValueForbidden'
   | 'FieldValueTooLong'
@@ -38,6 +39,11 @@ export function invalid(field: string, value: unknown, detail: string): FieldErr
 export function notSupported(field: string, value: unknown, valid: string[]): FieldError {
   const list = valid.map((v) => JSON.stringify(v)).join(', ');
   return { type: 'FieldValueNotSupported', field, message: `Unsupported value: ${quoteValue(value)}: supported values: ${list}` };
+}
+
+/** A reference to something that does not exist (e.g. a volumeMount naming no volume). */
+export function notFound(field: string, value: unknown): FieldError {
+  return { type: 'FieldValueNotFound', field, message: `Not found: ${quoteValue(value)}` };
 }
 
 export function duplicate(field: string, value: unknown): FieldError {
