@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/types.js';
 import type { FieldError } from '../../api/validation/field-errors.js';
+import type { UserInfo } from '../auth/user.js';
 
 /** metav1.TableColumnDefinition. */
 export interface ColumnDefinition {
@@ -81,6 +82,26 @@ export interface ResourceDefinition {
 
   /** Present when this resource is stored as another one (shared storage across versions). */
   conversion?: StorageConversion;
+
+  /**
+   * Graceful deletion (pods): the grace period in seconds to apply to a delete request that
+   * asked for `requested` (undefined: not given). 0 deletes at once; more marks the object
+   * with deletionTimestamp and leaves the final delete to whoever stops it (the agent).
+   */
+  gracePeriodSeconds?(obj: KubeObject, requested: number | undefined): number;
+  /**
+   * Create-only resources that are computed, not stored (SelfSubjectAccessReview, TokenReview …):
+   * a POST returns what this returns, with status 201.
+   */
+  virtualCreate?(obj: KubeObject, user: UserInfo): Promise<KubeObject>;
+
+  /** Called when deletion starts (e.g. namespaces turn Terminating). */
+  prepareForDelete?(obj: KubeObject): void;
+  /**
+   * The object stays after deletion starts, beyond metadata.finalizers, while this is true
+   * (namespaces: until spec.finalizers is empty).
+   */
+  finalizing?(obj: KubeObject): boolean;
 }
 
 /** `plural.group`, the name Kubernetes uses in messages (`deployments.apps`, `pods`). */
