@@ -30,3 +30,10 @@ export class CompactedError extends StorageError {
     super(`revision ${requested} has been compacted (oldest is ${compacted})`, '');
   }
 }
+
+/** The requested revision is newer than the store's current revision (etcd's ErrFutureRev). */
+export class FutureRevisionError extends StorageError {
+  constructor(readonly requested: number, readonly current: number) {
+    super(`revision ${requested} is in the future (current is ${current})`, '');
+  }
+}
