@@ -13,6 +13,7 @@ import { ResourceCatalog } from '../apiserver/registry/catalog.js';
 import { mergePatch } from '../apiserver/patch/merge-patch.js';
 import { jsonPatch } from '../apiserver/patch/json-patch.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { ensureClusterPki } from '../pki/cluster-pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { startAutoCompaction } from '../storage/auto-compaction.js';
@@ -79,7 +80,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     catalog,
     clock,
     log,
-    protobuf: await protobufCodec(),
+    protobuf: protobufCodec(),
     patchers,
     subresources: new Map(),
     discoverySubresources: {},
@@ -112,6 +113,8 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
 
   const namespaceController = new NamespaceController(catalog, log);
   await namespaceController.start();
+  const garbageCollector = new GarbageCollector(catalog, log);
+  await garbageCollector.start();
   const stopCompaction = startAutoCompaction(store);
 
   const kubeconfigPath = config.writeKubeconfig ?? join(config.dataDir, 'kubeconfig.yaml');
@@ -135,6 +138,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     close: async () => {
       ready = false;
       namespaceController.stop();
+      garbageCollector.stop();
       auth.stop();
       stopCompaction();
       await server.close();

@@ -34,6 +34,9 @@ export interface NonResourceRequestInfo {
 
 export type RequestInfo = ResourceRequestInfo | NonResourceRequestInfo;
 
+/** `namespaces/<name>/<x>` is the Namespace's own subresource for these, not a resource inside it. */
+const namespaceSubresources = new Set(['status', 'finalize']);
+
 function verbFor(method: string, hasName: boolean, watch: boolean): ResourceVerb | undefined {
   switch (method) {
     case 'GET':
@@ -80,7 +83,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   }
   let namespace: string | undefined;
   // `namespaces/<ns>/<resource>` addresses a namespaced resource; `namespaces/<ns>` alone is the Namespace.
-  if (parts[i] === 'namespaces' && parts.length > i + 2) {
+  if (parts[i] === 'namespaces' && parts.length > i + 2 && !namespaceSubresources.has(parts[i + 2]!)) {
     namespace = parts[i + 1];
     i += 2;
   }
