@@ -60,5 +60,9 @@ export const namespaces: ResourceDefinition = {
   validate: (obj) => stringsOf(objectOr(obj.spec).finalizers).flatMap((f, i) => validateFinalizerName(f, `spec.finalizers[${i}]`)),
   columns: [nameColumn, column('Status', 'The status of the namespace'), ageColumn],
   cells: (obj, now) => [obj.metadata.name, String(objectOr(obj.status).phase ?? ''), age(obj.metadata.creationTimestamp, now)],
-  fieldSelectors: { 'status.phase': (o) => String(objectOr(o.status).phase ?? '') },
+  fieldSelectors: {
+    'status.phase': (o) => String(objectOr(o.status).phase ?? ''),
+    // Kubernetes still accepts the pre-metadata `name` selector here.
+    name: (o) => o.metadata.name ?? '',
+  },
 };

@@ -93,6 +93,8 @@ export const persistentVolumes: ResourceDefinition = {
   },
   validate: validatePV,
   validateUpdate: validatePVUpdate,
+  // Kubernetes still accepts the pre-metadata `name` selector here.
+  fieldSelectors: { name: (o) => o.metadata.name ?? '' },
   columns: [
     nameColumn,
     column('Capacity', 'capacity is the description of the persistent volume\'s resources and capacity.'),

@@ -70,6 +70,8 @@ export const persistentVolumeClaims: ResourceDefinition = {
   },
   validate: validatePVC,
   validateUpdate: validatePVCUpdate,
+  // Kubernetes still accepts the pre-metadata `name` selector here.
+  fieldSelectors: { name: (o) => o.metadata.name ?? '' },
   columns: [
     nameColumn,
     column('Status', 'phase represents the current phase of PersistentVolumeClaim.'),

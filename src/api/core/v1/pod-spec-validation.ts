@@ -1,9 +1,9 @@
 /** ValidatePodSpec: the rules every PodSpec follows, in a pod or a template. */
-import { type FieldError, invalid, notSupported, required } from '../../validation/field-errors.js';
+import { type FieldError, duplicate, invalid, notSupported, required } from '../../validation/field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../../validation/names.js';
 import { validateLabels, validateAnnotations } from '../../validation/object-meta.js';
 import { type ContainerContext, validateContainer } from './container-validation.js';
-import { isObject, objectsOf } from './json.js';
+import { type JsonObject, isObject, objectsOf } from './json.js';
 import { validateVolumes } from './volume-validation.js';
 
 export const restartPolicies = ['Always', 'OnFailure', 'Never'];
@@ -43,6 +43,21 @@ export function validateTolerations(tolerations: unknown, field: string): FieldE
   return errs;
 }
 
+/** Two containers of one list may not claim the same host port (protocol/hostIP/port). */
+function validateHostPorts(containers: JsonObject[], field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const [ci, c] of containers.entries()) {
+    for (const [pi, p] of objectsOf(c.ports).entries()) {
+      if (!p.hostPort) continue;
+      const key = `${p.protocol ?? ''}/${p.hostIP ?? ''}/${p.hostPort}`;
+      if (seen.has(key)) errs.push(duplicate(`${field}[${ci}].ports[${pi}].hostPort`, key));
+      seen.add(key);
+    }
+  }
+  return errs;
+}
+
 export function validatePodSpec(spec: unknown, field: string): FieldError[] {
   if (!isObject(spec)) return [required(`${field}.containers`)];
   const errs: FieldError[] = [];
@@ -54,6 +69,8 @@ export function validatePodSpec(spec: unknown, field: string): FieldError[] {
   if (containers.length === 0) errs.push(required(`${field}.containers`));
   const ctx: ContainerContext = { volumes, names, kind: 'container' };
   for (const [i, c] of containers.entries()) errs.push(...validateContainer(c, `${field}.containers[${i}]`, ctx));
+  errs.push(...validateHostPorts(objectsOf(spec.initContainers), `${field}.initContainers`));
+  errs.push(...validateHostPorts(containers, `${field}.containers`));
   errs.push(...validateEnum(spec.restartPolicy, `${field}.restartPolicy`, restartPolicies));
   errs.push(...validateEnum(spec.dnsPolicy, `${field}.dnsPolicy`, dnsPolicies));
   if (spec.dnsPolicy === 'None' && !isObject(spec.dnsConfig)) {
