@@ -4,7 +4,8 @@
  * its restart policy.
  */
 import { type FieldError, duplicate, invalid, notSupported, required, tooMany } from '../../validation/field-errors.js';
-import { isDNS1123Subdomain, isQualifiedName } from '../../validation/names.js';
+import { isQualifiedName } from '../../validation/names.js';
+import { validateDomainPrefixedPath } from '../../common/domain-path.js';
 import { validatePodTemplateSpec } from '../../core/v1/pod-spec.js';
 import { nonNegative } from '../../common/checks.js';
 import type { JobSpec, PodFailurePolicyRule } from './types.js';
@@ -16,19 +17,6 @@ const maxManagedByLength = 63;
 const podFailureActions = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
 const exitCodeOperators = ['In', 'NotIn'];
 const conditionStatuses = ['False', 'True', 'Unknown'];
-
-/** IsDomainPrefixedPath: `example.com/path`. */
-function validateDomainPrefixedPath(value: string, field: string): FieldError[] {
-  const slash = value.indexOf('/');
-  if (slash < 0) return [invalid(field, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
-  const host = value.slice(0, slash);
-  const errs = isDNS1123Subdomain(host).map((m) => invalid(field, host, m));
-  const path = value.slice(slash);
-  if (!/^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/.test(path)) {
-    errs.push(invalid(field, path, "Invalid path: must contain only characters [A-Za-z0-9/\\-._~%!$&'()*+,;=:]"));
-  }
-  return errs;
-}
 
 function validateFailureRule(spec: JobSpec, rule: PodFailurePolicyRule, f: string, containers: Set<string>): FieldError[] {
   const errs: FieldError[] = [];
