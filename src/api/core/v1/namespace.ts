@@ -35,6 +35,8 @@ export const namespaces: ResourceDefinition = {
   singular: 'namespace',
   namespaced: false,
   shortNames: ['ns'],
+  // Namespaces cannot be deleted as a collection.
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   statusSubresource: true,
   validateName: isDNS1123Label,
   protobufMessage: 'k8s.io.api.core.v1.Namespace',
