@@ -35,17 +35,29 @@ export interface ApiServerOptions {
   paths?: Record<string, PathHandler>;
 }
 
-/** Identifies the caller from its client certificate (CN = user, O = groups) or bearer token. */
-async function authenticate(req: IncomingMessage, tokens: TokenAuthenticator[]): Promise<UserInfo> {
-  const socket = req.socket as TLSSocket;
+/** Certificate users by connection: parsing the peer certificate on every request is costly. */
+const certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
+function certificateUser(socket: TLSSocket): UserInfo | null {
+  let user = certUsers.get(socket);
+  if (user !== undefined) return user;
+  user = null;
   if (socket.authorized) {
     const cert = socket.getPeerCertificate();
     if (cert?.subject?.CN) {
       const o = cert.subject.O;
       const groups = Array.isArray(o) ? o : o ? [o] : [];
-      return { name: String(cert.subject.CN), groups: [...groups, 'system:authenticated'] };
+      user = { name: String(cert.subject.CN), groups: [...groups, 'system:authenticated'] };
     }
   }
+  certUsers.set(socket, user);
+  return user;
+}
+
+/** Identifies the caller from its client certificate (CN = user, O = groups) or bearer token. */
+async function authenticate(req: IncomingMessage, tokens: TokenAuthenticator[]): Promise<UserInfo> {
+  const fromCert = certificateUser(req.socket as TLSSocket);
+  if (fromCert) return fromCert;
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
     const token = auth.slice(7).trim();

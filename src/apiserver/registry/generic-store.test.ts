@@ -182,3 +182,12 @@ test('namespaces being deleted refuse new content', async () => {
   await namespaces.update(undefined, 'doomed', (c) => ({ ...c, spec: { finalizers: [] } }), { subresource: 'finalize' });
   await assert.rejects(namespaces.get(undefined, 'doomed'), isApiError(404));
 });
+
+test('the system namespaces cannot be deleted', async () => {
+  await assert.rejects(namespaces.delete(undefined, 'default'), (e: unknown) => {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.code, 403);
+    assert.equal(e.message, 'namespaces "default" is forbidden: this namespace may not be deleted');
+    return true;
+  });
+});

@@ -440,6 +440,8 @@ export class GenericStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
         );
       }
+      const refusal = this.def.forbidDelete?.(current);
+      if (refusal) throw ApiError.forbidden(this.gr, name, refusal);
       const obj = structuredClone(current);
       const meta = obj.metadata;
       const grace = this.def.gracePeriodSeconds ? this.def.gracePeriodSeconds(obj, opts.gracePeriodSeconds) : 0;

@@ -95,6 +95,8 @@ export interface ResourceDefinition {
    */
   virtualCreate?(obj: KubeObject, user: UserInfo): Promise<KubeObject>;
 
+  /** Refuses a deletion outright with this reason (403 Forbidden), e.g. the `default` namespace. */
+  forbidDelete?(obj: KubeObject): string | undefined;
   /** Called when deletion starts (e.g. namespaces turn Terminating). */
   prepareForDelete?(obj: KubeObject): void;
   /**

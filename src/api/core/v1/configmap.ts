@@ -44,7 +44,7 @@ export const configMaps: ResourceDefinition = {
       : [],
   columns: [
     { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.' },
-    { name: 'Data', type: 'integer', description: 'Data contains the configuration data.' },
+    { name: 'Data', type: 'string', description: 'Data contains the configuration data.' },
     { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' },
   ],
   cells: (obj, now) => [

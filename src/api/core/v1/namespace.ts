@@ -10,6 +10,7 @@ import { ensureObject, objectOr, stringsOf } from './json.js';
 export const kubernetesFinalizer = 'kubernetes';
 const standardFinalizers = new Set([kubernetesFinalizer, 'orphan', 'foregroundDeletion']);
 const nameLabel = 'kubernetes.io/metadata.name';
+const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);
 
 /** A finalizer is a standard name or a domain-qualified one (`example.com/cleanup`). */
 export function validateFinalizerName(name: string, field: string): FieldError[] {
@@ -55,6 +56,8 @@ export const namespaces: ResourceDefinition = {
     if (oldFinalizers === undefined) delete spec.finalizers;
     else spec.finalizers = [...stringsOf(oldFinalizers)];
   },
+  // NamespaceLifecycle admission keeps the namespaces the system itself relies on.
+  forbidDelete: (obj) => (immortalNamespaces.has(obj.metadata.name!) ? 'this namespace may not be deleted' : undefined),
   prepareForDelete(obj) {
     ensureObject(obj, 'status').phase = 'Terminating';
   },
