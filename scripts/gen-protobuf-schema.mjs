@@ -13,7 +13,7 @@
 // which fields are pointers and which are omitempty, i.e. how Go's JSON encoder
 // renders an object decoded from protobuf. We read that data directly from the
 // ELF file: .typelink lists type offsets, and we walk types from there.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const OUT = new URL('../src/apiserver/protobuf/schema.generated.ts', import.meta.url);
@@ -53,13 +53,9 @@ const SPECIAL = {
 
 function findKubectl() {
   for (const dir of (process.env.PATH ?? '').split(':').concat('/usr/lib/google-cloud-sdk/bin')) {
-    try {
-      const p = `${dir}/kubectl.1.33`;
-      execFileSync('test', ['-x', p]);
-      return p;
-    } catch { /* keep looking */ }
+    if (dir && existsSync(`${dir}/kubectl.1.33`)) return `${dir}/kubectl.1.33`;
   }
-  throw new Error('kubectl.1.33 not found; pass its path');
+  throw new Error('kubectl.1.33 not found; pass the path of a kubectl binary');
 }
 
 // ---- ELF + Go runtime type reader (amd64, Go 1.22–1.24 layout) ----

@@ -6,11 +6,11 @@
  * protobuf request body and the JSON body an older kubectl sends for the same command
  * decode to the same thing.
  */
-import protobuf from 'protobufjs/minimal.js';
 import { decodeEnvelope, decodeMessage } from './decode.js';
-import { encodeEnvelope, encodeMessage } from './encode.js';
+import { encodeEnvelope } from './encode.js';
 import { ProtobufDecodeError } from './errors.js';
 import { messageForKind } from './schema.js';
+import { WireReader, WireWriter } from './wire.js';
 
 export { ProtobufDecodeError, ProtobufEncodeError } from './errors.js';
 
@@ -69,8 +69,10 @@ export function hasProtobufSchema(apiVersion: string, kind: string): boolean {
  * res.write(encodeWatchEvent('ADDED', pod));
  */
 export function encodeWatchEvent(type: string, obj: Record<string, unknown>): Uint8Array {
-  const w = protobuf.Writer.create();
-  encodeMessage('meta/v1.WatchEvent', { type, object: obj }, w, 'WatchEvent');
+  const object = encodeEnvelope(obj);
+  const w = new WireWriter();
+  w.tag(1, 2).string(type);
+  w.tag(2, 2).fork().tag(1, 2).bytes(object).ldelim();
   const event = w.finish();
   const frame = new Uint8Array(4 + event.length);
   new DataView(frame.buffer).setUint32(0, event.length);
@@ -93,9 +95,9 @@ export function decodeWatchEvents(buffer: Uint8Array): { events: { type: string;
   while (at + 4 <= buffer.length) {
     const len = view.getUint32(at);
     if (at + 4 + len > buffer.length) break;
-    const r = protobuf.Reader.create(buffer.subarray(at + 4, at + 4 + len));
+    const r = new WireReader(buffer, at + 4, at + 4 + len);
     try {
-      const e = decodeMessage('meta/v1.WatchEvent', r, len, 0);
+      const e = decodeMessage('meta/v1.WatchEvent', r, at + 4 + len, 0);
       events.push({ type: String(e.type), object: (e.object ?? {}) as Record<string, unknown> });
     } catch (err) {
       if (err instanceof ProtobufDecodeError) throw err;

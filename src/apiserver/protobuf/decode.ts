@@ -1,11 +1,10 @@
-import protobuf from 'protobufjs/minimal.js';
 import { ProtobufDecodeError } from './errors.js';
 import { type Field, type Message, type ValueType, message, messageForKind } from './schema.js';
 import { formatDuration, formatMicroTime, formatTime } from './time.js';
+import { WireReader } from './wire.js';
 
-type Reader = protobuf.Reader;
+type Reader = WireReader;
 type Json = Record<string, unknown>;
-type Long = { toNumber(): number };
 
 /** The 4 bytes that start every protobuf-encoded Kubernetes object. */
 export const MAGIC = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
@@ -18,27 +17,27 @@ export function hasMagic(bytes: Uint8Array): boolean {
 /** Decodes `k8s\0` + runtime.Unknown into Go's JSON form of the object it carries. */
 export function decodeEnvelope(bytes: Uint8Array, depth = 0): Json {
   if (!hasMagic(bytes)) throw new ProtobufDecodeError('not a Kubernetes protobuf object: missing the k8s\\0 prefix');
-  const r = protobuf.Reader.create(bytes.subarray(4));
+  const r = new WireReader(bytes, 4);
   let apiVersion = '';
   let kind = '';
   let raw: Uint8Array | undefined;
   let encoding = '';
-  while (r.pos < r.len) {
+  while (!r.done()) {
     const tag = r.uint32();
     switch (tag) {
       case 0x0a: {
-        const end = r.uint32() + r.pos;
+        const end = lengthEnd(r);
         while (r.pos < end) {
           const t = r.uint32();
           if (t === 0x0a) apiVersion = r.string();
           else if (t === 0x12) kind = r.string();
-          else r.skipType(t & 7);
+          else r.skip(t & 7);
         }
         break;
       }
       case 0x12: raw = r.bytes(); break;
       case 0x1a: encoding = r.string(); break;
-      default: r.skipType(tag & 7);
+      default: r.skip(tag & 7);
     }
   }
   if (!kind) throw new ProtobufDecodeError('protobuf envelope has no kind');
@@ -46,7 +45,7 @@ export function decodeEnvelope(bytes: Uint8Array, depth = 0): Json {
   const name = messageForKind(apiVersion, kind);
   if (!name) throw new ProtobufDecodeError(`no protobuf schema for ${apiVersion} ${kind}`);
   const body = raw ?? new Uint8Array(0);
-  const obj = decodeMessage(name, protobuf.Reader.create(body), body.length, depth);
+  const obj = decodeMessage(name, new WireReader(body), body.length, depth);
   return { kind, ...(apiVersion ? { apiVersion } : {}), ...obj };
 }
 
@@ -54,32 +53,32 @@ export function decodeEnvelope(bytes: Uint8Array, depth = 0): Json {
 export function decodeMessage(name: string, r: Reader, end: number, depth: number): Json {
   if (depth > MAX_DEPTH) throw new ProtobufDecodeError(`protobuf message nested deeper than ${MAX_DEPTH}`);
   const msg = message(name);
-  const values = new Map<number, unknown>();
+  const values: unknown[] = new Array(msg.fields.length);
   while (r.pos < end) {
     const tag = r.uint32();
     const wire = tag & 7;
-    const f = msg.byNumber.get(tag >>> 3);
+    const f = msg.byNumber[tag >>> 3];
     if (!f) {
-      r.skipType(wire);
+      r.skip(wire);
       continue;
     }
     if (f.map) {
-      const entries = (values.get(f.num) as Json | undefined) ?? {};
+      const entries = (values[f.index] as Json | undefined) ?? {};
       expectWire(msg, f, wire, 2);
       const [k, v] = readMapEntry(msg, f, r, depth);
       entries[k] = v;
-      values.set(f.num, entries);
+      values[f.index] = entries;
     } else if (f.repeated) {
-      const items = (values.get(f.num) as unknown[] | undefined) ?? [];
+      const items = (values[f.index] as unknown[] | undefined) ?? [];
       if (wire === 2 && f.value.kind === 'scalar' && packable(f.value.name)) {
-        const stop = r.uint32() + r.pos;
+        const stop = lengthEnd(r);
         while (r.pos < stop) items.push(readValue(msg, f, f.value, r, wireOf(f.value), depth));
       } else {
         items.push(readValue(msg, f, f.value, r, wire, depth));
       }
-      values.set(f.num, items);
+      values[f.index] = items;
     } else {
-      values.set(f.num, readValue(msg, f, f.value, r, wire, depth));
+      values[f.index] = readValue(msg, f, f.value, r, wire, depth);
     }
   }
   if (r.pos !== end) throw new ProtobufDecodeError(`truncated protobuf message ${name}`);
@@ -87,10 +86,10 @@ export function decodeMessage(name: string, r: Reader, end: number, depth: numbe
 }
 
 /** Lays out decoded values the way Go's encoding/json would print the Go struct. */
-function render(msg: Message, values: ReadonlyMap<number, unknown>): Json {
+function render(msg: Message, values: readonly unknown[]): Json {
   const out: Json = {};
   for (const f of msg.fields) {
-    const v = values.get(f.num);
+    const v = values[f.index];
     if (f.inline) {
       Object.assign(out, v ?? zeroValue(f.value));
     } else if (f.repeated || f.map || f.value.kind === 'list' || isBytes(f.value)) {
@@ -130,7 +129,7 @@ function zeroValue(t: ValueType): unknown {
       if (t.name === 'bool') return false;
       return t.name === 'bytes' ? null : 0;
     case 'message':
-      return render(message(t.name), new Map());
+      return render(message(t.name), []);
     case 'list':
       return null;
     case 'special':
@@ -160,7 +159,6 @@ function expectWire(msg: Message, f: Field, got: number, want: number): void {
   }
 }
 
-const toNumber = (v: unknown): number => (typeof v === 'number' ? v : (v as Long).toNumber());
 
 function readValue(msg: Message, f: Field, t: ValueType, r: Reader, wire: number, depth: number): unknown {
   expectWire(msg, f, wire, wireOf(t));
@@ -168,27 +166,28 @@ function readValue(msg: Message, f: Field, t: ValueType, r: Reader, wire: number
     case 'scalar':
       switch (t.name) {
         case 'string': return r.string();
-        case 'bytes': return Buffer.from(r.bytes()).toString('base64');
+        case 'bytes': {
+          const b = r.bytes();
+          return Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64');
+        }
         case 'bool': return r.bool();
         case 'int32': return r.int32();
         case 'uint32': return r.uint32();
-        case 'int64': return toNumber(r.int64());
-        case 'uint64': return toNumber(r.uint64());
+        case 'int64': return r.int64();
+        case 'uint64': return r.int64();
         case 'double': return r.double();
         case 'float': return r.float();
       }
       break;
-    case 'message': {
-      const end = r.uint32() + r.pos;
-      return decodeMessage(t.name, r, end, depth + 1);
-    }
+    case 'message':
+      return decodeMessage(t.name, r, lengthEnd(r), depth + 1);
     case 'list': {
-      const end = r.uint32() + r.pos;
+      const end = lengthEnd(r);
       const items: string[] = [];
       while (r.pos < end) {
         const tag = r.uint32();
         if (tag === 0x0a) items.push(r.string());
-        else r.skipType(tag & 7);
+        else r.skip(tag & 7);
       }
       return items;
     }
@@ -198,29 +197,36 @@ function readValue(msg: Message, f: Field, t: ValueType, r: Reader, wire: number
   throw new ProtobufDecodeError(`${msg.name}.${f.json}: unsupported type`);
 }
 
-function readMapEntry(msg: Message, f: Field, r: Reader, depth: number): [string, unknown] {
+/** Reads a length prefix and returns where that field ends. */
+function lengthEnd(r: Reader): number {
   const end = r.uint32() + r.pos;
+  if (end > r.end) throw new ProtobufDecodeError('truncated protobuf data');
+  return end;
+}
+
+function readMapEntry(msg: Message, f: Field, r: Reader, depth: number): [string, unknown] {
+  const end = lengthEnd(r);
   let key = '';
   let value: unknown;
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === 0x0a) key = r.string();
     else if (tag >>> 3 === 2) value = readValue(msg, f, f.value, r, tag & 7, depth);
-    else r.skipType(tag & 7);
+    else r.skip(tag & 7);
   }
   return [key, value === undefined ? zeroValue(f.value) : value];
 }
 
 /** Reads the fields of a small fixed message into number -> last value (varints and bytes only). */
 function readSmall(bytes: Uint8Array): Map<number, number | Uint8Array> {
-  const r = protobuf.Reader.create(bytes);
+  const r = new WireReader(bytes);
   const out = new Map<number, number | Uint8Array>();
-  while (r.pos < r.len) {
+  while (!r.done()) {
     const tag = r.uint32();
     const wire = tag & 7;
-    if (wire === 0) out.set(tag >>> 3, toNumber(r.int64()));
+    if (wire === 0) out.set(tag >>> 3, r.int64());
     else if (wire === 2) out.set(tag >>> 3, r.bytes());
-    else r.skipType(wire);
+    else r.skip(wire);
   }
   return out;
 }

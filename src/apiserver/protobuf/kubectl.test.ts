@@ -10,6 +10,7 @@ import { type Captured, CaptureServer, KubectlRunner, type Reply, findKubectl } 
 type Obj = Record<string, unknown>;
 
 const kubectl133 = findKubectl('1.33');
+const kubectl132 = findKubectl('1.32');
 const kubectl131 = findKubectl('1.31');
 const skip = !kubectl133 || !kubectl131 ? 'kubectl.1.33 and kubectl.1.31 are not installed' : false;
 
@@ -102,16 +103,20 @@ describe('kubectl protobuf request bodies', { skip }, () => {
   const server = new CaptureServer(handle);
   let k133: KubectlRunner;
   let k131: KubectlRunner;
+  /** Every protobuf-speaking kubectl that is installed. */
+  let protobufClients: [string, KubectlRunner][] = [];
 
   before(async () => {
     await server.start();
     k133 = new KubectlRunner(kubectl133!, server.url);
     k131 = new KubectlRunner(kubectl131!, server.url);
+    protobufClients = [['1.33', k133]];
+    if (kubectl132) protobufClients.push(['1.32', new KubectlRunner(kubectl132, server.url)]);
   });
   after(async () => {
     await server.stop();
-    k133?.cleanup();
     k131?.cleanup();
+    for (const [, runner] of protobufClients) runner.cleanup();
   });
 
   /** Runs one command and returns the single write request it made. */
@@ -128,14 +133,16 @@ describe('kubectl protobuf request bodies', { skip }, () => {
   for (const { args, stdout } of COMMANDS) {
     it(`kubectl ${args.join(' ')}`, async () => {
       const json = await write(k131, args, stdout);
-      const proto = await write(k133, args, stdout);
       assert.ok(!isProtobuf(json), 'kubectl 1.31 should send JSON');
-      assert.ok(isProtobuf(proto), 'kubectl 1.33 should send protobuf');
-      assert.equal(proto.url, json.url);
-      const decoded = decodeObject(proto.body);
-      assert.deepEqual(decoded, JSON.parse(json.body.toString('utf8')));
-      // Go-faithful encoding: re-encoding the decoded object reproduces kubectl's bytes.
-      assert.deepEqual(Buffer.from(encodeObject(decoded)), proto.body);
+      for (const [version, runner] of protobufClients) {
+        const proto = await write(runner, args, stdout);
+        assert.ok(isProtobuf(proto), `kubectl ${version} should send protobuf`);
+        assert.equal(proto.url, json.url);
+        const decoded = decodeObject(proto.body);
+        assert.deepEqual(decoded, JSON.parse(json.body.toString('utf8')), `kubectl ${version}`);
+        // Go-faithful encoding: re-encoding the decoded object reproduces kubectl's bytes.
+        assert.deepEqual(Buffer.from(encodeObject(decoded)), proto.body, `kubectl ${version}`);
+      }
     });
   }
 

@@ -21,6 +21,8 @@ export type ValueType =
   | { readonly kind: 'list'; readonly name: string; readonly item: ScalarType };
 
 export interface Field {
+  /** Position in Message.fields. */
+  readonly index: number;
   readonly json: string;
   readonly num: number;
   readonly value: ValueType;
@@ -39,7 +41,8 @@ export interface Message {
   readonly fields: readonly Field[];
   /** Ascending field number: the order Go's protobuf marshaller writes fields in. */
   readonly byNumberOrder: readonly Field[];
-  readonly byNumber: ReadonlyMap<number, Field>;
+  /** Field by number (a sparse array: field numbers are small). */
+  readonly byNumber: readonly (Field | undefined)[];
 }
 
 const compiled = new Map<string, Message>();
@@ -61,7 +64,8 @@ export function message(name: string): Message {
   if (m) return m;
   const tuples = MESSAGES[name];
   if (!tuples) throw new Error(`protobuf schema: unknown message ${name}`);
-  const fields = tuples.map(([json, num, type, flags = '']): Field => ({
+  const fields = tuples.map(([json, num, type, flags = ''], index): Field => ({
+    index,
     json,
     num,
     value: valueType(type),
@@ -75,7 +79,7 @@ export function message(name: string): Message {
     name,
     fields,
     byNumberOrder: [...fields].sort((a, b) => a.num - b.num),
-    byNumber: new Map(fields.map((f) => [f.num, f])),
+    byNumber: fields.reduce<(Field | undefined)[]>((a, f) => ((a[f.num] = f), a), []),
   };
   compiled.set(name, m);
   return m;

@@ -35,9 +35,18 @@ function isoSeconds(seconds: number): string {
   return d.toISOString().slice(0, 19);
 }
 
+// Lists repeat the same timestamps many times; remember recent ones.
+const formatted = new Map<number, string>();
+
 /** `{seconds}` -> "2024-01-02T03:04:05Z" (Go drops the nanoseconds of a metav1.Time). */
 export function formatTime(seconds: number): string {
-  return `${isoSeconds(seconds)}Z`;
+  let s = formatted.get(seconds);
+  if (s === undefined) {
+    if (formatted.size >= 4096) formatted.clear();
+    s = `${isoSeconds(seconds)}Z`;
+    formatted.set(seconds, s);
+  }
+  return s;
 }
 
 /** `{seconds, nanos}` -> "2024-01-02T03:04:05.123456Z". */
