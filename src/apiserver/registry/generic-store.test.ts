@@ -191,3 +191,19 @@ test('the system namespaces cannot be deleted', async () => {
     return true;
   });
 });
+
+test('watching or reading below the compaction point is 410 Expired', async () => {
+  await namespaces.create(undefined, { metadata: { name: 'compacted' } });
+  const first = await cms.create('compacted', { metadata: { name: 'c1' } });
+  await cms.update('compacted', 'c1', (c) => ({ ...c, data: { v: '2' } }));
+  const rev = await storage.currentRevision();
+  await storage.compact(rev);
+  await assert.rejects(
+    cms.watch('compacted', { resourceVersion: first.metadata.resourceVersion, onEvent: () => {}, onError: () => {} }),
+    (e: unknown) => e instanceof ApiError && e.code === 410 && e.reason === 'Expired' && /^too old resource version: \d+ \(\d+\)$/.test(e.message),
+  );
+  await assert.rejects(
+    cms.list('compacted', { resourceVersion: first.metadata.resourceVersion, resourceVersionMatch: 'Exact' }),
+    (e: unknown) => e instanceof ApiError && e.code === 410,
+  );
+});
