@@ -10,6 +10,7 @@ import {
   hasProtobufSchema,
 } from './codec.js';
 import * as fx from './fixtures.js';
+import { KINDS } from './schema.generated.js';
 
 type Obj = Record<string, unknown>;
 const roundTrip = (obj: Obj) => decodeObject(encodeObject(obj));
@@ -106,6 +107,47 @@ describe('schema lookup', () => {
     assert.ok(!hasProtobufSchema('meta.k8s.io/v1', 'Table'));
     assert.ok(!hasProtobufSchema('example.com/v1', 'Widget'));
     assert.ok(!hasProtobufSchema('apps/v1beta1', 'Deployment'));
+  });
+});
+
+describe('coverage', () => {
+  const required: Record<string, string[]> = {
+    v1: ['Namespace', 'Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'ReplicationController', 'Binding'],
+    'apps/v1': ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision'],
+    'batch/v1': ['Job', 'CronJob'],
+    'networking.k8s.io/v1': ['Ingress', 'IngressClass', 'NetworkPolicy'],
+    'rbac.authorization.k8s.io/v1': ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'],
+    'storage.k8s.io/v1': ['StorageClass'],
+    'coordination.k8s.io/v1': ['Lease'],
+    'discovery.k8s.io/v1': ['EndpointSlice'],
+    'events.k8s.io/v1': ['Event'],
+    'policy/v1': ['PodDisruptionBudget', 'Eviction'],
+    'autoscaling/v1': ['HorizontalPodAutoscaler', 'Scale'],
+    'autoscaling/v2': ['HorizontalPodAutoscaler'],
+    'scheduling.k8s.io/v1': ['PriorityClass'],
+    'authentication.k8s.io/v1': ['TokenRequest', 'TokenReview', 'SelfSubjectReview'],
+    'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview'],
+  };
+  const listless = new Set(['Binding', 'Eviction', 'Scale', 'TokenRequest', 'TokenReview', 'SelfSubjectReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview']);
+
+  it('has a schema for every required kind and its list', () => {
+    for (const [apiVersion, kinds] of Object.entries(required)) {
+      for (const kind of kinds) {
+        assert.ok(hasProtobufSchema(apiVersion, kind), `${apiVersion} ${kind}`);
+        if (!listless.has(kind)) assert.ok(hasProtobufSchema(apiVersion, `${kind}List`), `${apiVersion} ${kind}List`);
+      }
+    }
+    for (const kind of ['Status', 'List', 'DeleteOptions', 'WatchEvent']) assert.ok(hasProtobufSchema('v1', kind), kind);
+  });
+
+  it('every kind with a schema reaches a fixed point after one round trip', () => {
+    for (const [apiVersion, kinds] of Object.entries(KINDS)) {
+      for (const kind of Object.keys(kinds)) {
+        const normal = roundTrip({ apiVersion, kind, metadata: { name: 'x' } });
+        assert.deepEqual(roundTrip(normal), normal, `${apiVersion} ${kind}`);
+        assert.equal(normal.kind, kind);
+      }
+    }
   });
 });
 

@@ -97,6 +97,14 @@ const COMMANDS: { args: string[]; stdout: RegExp }[] = [
   { args: ['auth', 'can-i', '--list'], stdout: /pods\s+\[\]\s+\[\]\s+\[get\]/ },
   { args: ['auth', 'whoami'], stdout: /Username\s+alice/ },
   { args: ['create', 'token', 'default'], stdout: /^tok-123/ },
+  // Variants that exercise empty values, pointers and repeated fields.
+  { args: ['create', 'secret', 'generic', 's2', '--from-literal=a=1', '--from-literal=b=', '--type=example.com/t', '-n', 'team'], stdout: /^secret\/s2 created/ },
+  { args: ['create', 'configmap', 'c2', '--from-literal=x=', '--from-literal=y=✓ ünïcode'], stdout: /^configmap\/c2 created/ },
+  { args: ['create', 'deployment', 'multi', '--image=nginx', '--image=redis:7'], stdout: /^deployment.apps\/multi created/ },
+  { args: ['create', 'namespace', 'empty', '--dry-run=server'], stdout: /^namespace\/empty created \(server dry run\)/ },
+  { args: ['create', 'token', 'builder', '--audience=api', '--audience=vault', '--duration=10m'], stdout: /^tok-123/ },
+  { args: ['auth', 'can-i', 'get', '/healthz'], stdout: /^yes/ },
+  { args: ['auth', 'can-i', 'patch', 'deployments.apps/web', '--subresource=scale', '-n', 'kube-system'], stdout: /^yes/ },
 ];
 
 describe('kubectl protobuf request bodies', { skip }, () => {
