@@ -270,7 +270,10 @@ function buildMessage(key) {
       type = elementType(ft, wire);
     }
     if (opts.includes('omitempty')) flags += 'o';
-    if (opts.includes('inline') || (f.embedded && jsonName === '')) flags += 'i';
+    if (opts.includes('inline') || (f.embedded && jsonName === '')) {
+      if (flags !== '') throw new Error(`${key}.${f.name}: inline field must be a plain struct`);
+      flags += 'i';
+    }
     const tuple = [jsonName, Number(num), type];
     if (flags) tuple.push(flags);
     fields.push(tuple);

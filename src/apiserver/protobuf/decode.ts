@@ -33,6 +33,7 @@ export function decodeEnvelope(bytes: Uint8Array, depth = 0): Json {
           else if (t === 0x12) kind = r.string();
           else r.skip(t & 7);
         }
+        if (r.pos !== end) throw new ProtobufDecodeError('malformed protobuf envelope');
         break;
       }
       case 0x12: raw = r.bytes(); break;
