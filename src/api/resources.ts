@@ -4,6 +4,7 @@ import { batchV1 } from './batch/v1/index.js';
 import { coordinationV1 } from './coordination/v1/index.js';
 import { coreV1 } from './core/v1/index.js';
 import { discoveryV1 } from './discovery/v1/index.js';
+import { eventsGroupV1 } from './events/v1/index.js';
 import { networkingV1 } from './networking/v1/index.js';
 import { policyV1 } from './policy/v1/index.js';
 import { rbacV1 } from './rbac/v1/index.js';
@@ -18,6 +19,7 @@ import { storageV1 } from './storage/v1/index.js';
 export const builtinResources: ResourceDefinition[] = [
   ...coreV1,
   ...appsV1,
+  ...eventsGroupV1,
   ...batchV1,
   ...networkingV1,
   ...policyV1,
