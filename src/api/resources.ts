@@ -1,5 +1,7 @@
 import type { ResourceDefinition } from '../apiserver/registry/resource.js';
 import { appsV1 } from './apps/v1/index.js';
+import { autoscalingV1 } from './autoscaling/v1/index.js';
+import { autoscalingV2 } from './autoscaling/v2/index.js';
 import { batchV1 } from './batch/v1/index.js';
 import { coordinationV1 } from './coordination/v1/index.js';
 import { coreV1 } from './core/v1/index.js';
@@ -20,6 +22,9 @@ export const builtinResources: ResourceDefinition[] = [
   ...coreV1,
   ...appsV1,
   ...eventsGroupV1,
+  // v2 first: the first version listed is the preferred one.
+  ...autoscalingV2,
+  ...autoscalingV1,
   ...batchV1,
   ...networkingV1,
   ...policyV1,
