@@ -10,7 +10,7 @@ import { handleResource } from './http/resource-handler.js';
 import { writeError, writeJson } from './http/respond.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiVersions, resourceList } from './discovery.js';
 import { anonymousUser, type UserInfo } from './auth/user.js';
-import { type Authorizer, forbiddenMessage, isSuperUser, publicInfoPaths } from './auth/authorizer.js';
+import { type Attributes, type Authorizer, forbiddenMessage, isSuperUser, publicInfoPaths } from './auth/authorizer.js';
 import { parseAccept } from './http/media-type.js';
 import type { ApiMetrics } from './metrics.js';
 import { versionInfo } from './version.js';
@@ -127,13 +127,10 @@ export class ApiServer {
       if (!store) throw ApiError.pathNotFound();
       const canProtobuf = !!this.opts.ctx.protobuf;
       format = negotiate(req.headers.accept, canProtobuf);
-      const decision = await this.opts.authorizer.authorize({
-        user,
-        verb: parsed.verb,
-        resource: { group: parsed.group, version: parsed.version, resource: parsed.resource, subresource: parsed.subresource, namespace: parsed.namespace, name: parsed.name },
-      });
+      const attrs = authorizationAttributes(user, parsed);
+      const decision = await this.opts.authorizer.authorize(attrs);
       if (!decision.allowed) {
-        const msg = forbiddenMessage({ user, verb: parsed.verb, resource: { ...parsed } });
+        const msg = forbiddenMessage(attrs);
         throw new ApiError(403, 'Forbidden', msg, { name: parsed.name, ...(parsed.group ? { group: parsed.group } : {}), kind: parsed.resource });
       }
       await handleResource({ req, res, info: parsed, query: url.searchParams, user, store, format, ctx: this.opts.ctx });
@@ -219,6 +216,20 @@ export class ApiServer {
     }
     throw ApiError.pathNotFound();
   }
+}
+
+/**
+ * What RBAC is asked for a resource request. As in Kubernetes, a Namespace is authorized in
+ * its own namespace (so a RoleBinding there can grant reading it), and streaming
+ * subresources (exec, attach, port-forward) need `create`.
+ */
+function authorizationAttributes(user: UserInfo, info: ResourceRequestInfo): Attributes {
+  const namespace = info.resource === 'namespaces' && info.group === '' && info.name ? info.name : info.namespace;
+  return {
+    user,
+    verb: info.verb === 'connect' ? 'create' : info.verb,
+    resource: { group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace, name: info.name },
+  };
 }
 
 /** The aggregated discovery version the client asked for, if any (v2 preferred). */

@@ -1,10 +1,10 @@
 import { ApiError } from '../apiserver/errors.js';
 import { readBody, decodeObjectBody } from '../apiserver/http/body.js';
 import { respondObject, dryRunOf } from '../apiserver/http/resource-handler.js';
-import type { Subresource } from './subresource.js';
+import type { SubresourceRegistration } from '../apiserver/http/context.js';
 
 /** PUT /api/v1/namespaces/NAME/finalize: changes a namespace's spec.finalizers, nothing else. */
-export function namespaceFinalizeSubresource(): Subresource {
+export function namespaceFinalizeSubresource(): SubresourceRegistration {
   return {
     group: '',
     plural: 'namespaces',

@@ -14,6 +14,7 @@ import { mergePatch } from '../apiserver/patch/merge-patch.js';
 import { jsonPatch } from '../apiserver/patch/json-patch.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
+import { defaultServiceAccountController, rootCaPublisher } from '../controllers/serviceaccount/default-service-account.js';
 import { ensureClusterPki } from '../pki/cluster-pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { startAutoCompaction } from '../storage/auto-compaction.js';
@@ -22,7 +23,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { bootstrapCluster } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import { openStorage } from './open-storage.js';
-import { buildAuth } from './auth-wiring.js';
+import { setUpAuth } from '../apiserver/auth/auth-setup.js';
 import { protobufCodec } from './protobuf-wiring.js';
 import { namespaceFinalizeSubresource } from './namespace-finalize.js';
 
@@ -65,7 +66,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
   const storage = await openStorage(config.dataDir, config.datastoreEndpoint);
   const store = storage.store;
   const allocator = new ServiceAllocator(store, config.serviceCidr);
-  const auth = await buildAuth(pki.tlsDir);
+  const auth = await setUpAuth(pki.tlsDir, { clock, log });
   const catalog = new ResourceCatalog([...builtinResources, ...auth.resources], store, clock, {
     '/services': allocator.hooks(),
   });
@@ -101,6 +102,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     tokenAuthenticators: auth.tokenAuthenticators,
     metrics,
     readyChecks: { 'etcd': () => ready, 'poststarthook/bootstrap-controller': () => ready },
+    paths: { ...auth.paths },
   });
   const address = await server.listen();
   const port = address.port;
@@ -115,6 +117,8 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
   await namespaceController.start();
   const garbageCollector = new GarbageCollector(catalog, log);
   await garbageCollector.start();
+  const namespaceContent = [defaultServiceAccountController(catalog, log), rootCaPublisher(catalog, pki.caCertPem, log)];
+  for (const c of namespaceContent) await c.start();
   const stopCompaction = startAutoCompaction(store);
 
   const kubeconfigPath = config.writeKubeconfig ?? join(config.dataDir, 'kubeconfig.yaml');
@@ -139,6 +143,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
       ready = false;
       namespaceController.stop();
       garbageCollector.stop();
+      for (const c of namespaceContent) c.stop();
       auth.stop();
       stopCompaction();
       await server.close();

@@ -10,7 +10,8 @@ import { bootstrapRbac } from './bootstrap-policy.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
 import { loadOrCreateServiceAccountKey } from './service-account-key.js';
 import { ServiceAccountTokens } from './service-account-tokens.js';
-import { serviceAccountTokenSubresource, type SubresourceRegistration } from './token-request.js';
+import { serviceAccountTokenSubresource } from './token-request.js';
+import type { SubresourceRegistration } from '../http/context.js';
 
 /** Everything authentication and authorization contribute to a server, ready to wire in. */
 export interface AuthSetup {

@@ -17,7 +17,7 @@ import { writeError } from '../http/respond.js';
 import { decodeObject, encodeObject, hasProtobufSchema } from '../protobuf/codec.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/resource.js';
-import type { SubresourceRegistration } from './token-request.js';
+import type { SubresourceRegistration } from '../http/context.js';
 import type { UserInfo } from './user.js';
 
 function def(group: string, kind: string, plural: string, namespaced: boolean): ResourceDefinition {

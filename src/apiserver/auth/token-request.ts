@@ -1,9 +1,8 @@
 import type { KubeObject } from '../../api/types.js';
 import { type FieldError, invalid } from '../../api/validation/field-errors.js';
-import type { SubresourceInfo } from '../discovery.js';
 import { ApiError } from '../errors.js';
 import { decodeObjectBody, readBody } from '../http/body.js';
-import type { ResourceRequest, SubresourceHandler } from '../http/context.js';
+import type { ResourceRequest, SubresourceHandler, SubresourceRegistration } from '../http/context.js';
 import { writeObject } from '../http/respond.js';
 import type { ClaimRef, TokenSubject } from './service-account-claims.js';
 import type { ServiceAccountTokens } from './service-account-tokens.js';
@@ -15,12 +14,6 @@ const MIN_EXPIRATION_SECONDS = 600;
 const MAX_EXPIRATION_SECONDS = 2 ** 32;
 
 /** A subresource handler plus what discovery lists for it (same shape as src/server's Subresource). */
-export interface SubresourceRegistration {
-  group: string;
-  plural: string;
-  info: SubresourceInfo;
-  handler: SubresourceHandler;
-}
 
 interface BoundObjectRef {
   kind?: string;

@@ -41,3 +41,11 @@ export interface ResourceRequest {
 }
 
 export type SubresourceHandler = (r: ResourceRequest) => Promise<void>;
+
+/** A subresource served by its own handler, with what discovery says of it. */
+export interface SubresourceRegistration {
+  group: string;
+  plural: string;
+  info: import('../discovery.js').SubresourceInfo;
+  handler: SubresourceHandler;
+}

@@ -143,6 +143,8 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
   if (store.def.virtualCreate) {
     if (info.verb !== 'create' || info.name) throw ApiError.methodNotSupported(store.gr, info.verb);
     const obj = await readObject(r);
+    // Namespaced reviews (LocalSubjectAccessReview) take their namespace from the URL.
+    if (store.def.namespaced) obj.metadata.namespace = info.namespace;
     return respondObject(r, 201, await store.def.virtualCreate(obj, r.user));
   }
   const verbs = store.def.verbs;
