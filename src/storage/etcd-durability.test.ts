@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { startEtcd } from '../../test/support/etcd.js';
 import { openEtcdStore } from './etcd-store.js';
 
-test('every write etcd acknowledged before a kill -9 is there after a restart', async () => {
+test('every write etcd acknowledged before a kill -9 is there after a restart', { timeout: 120_000 }, async () => {
   const first = await startEtcd();
   const { dataDir, clientPort, peerPort } = first;
   try {
@@ -51,7 +51,7 @@ test('every write etcd acknowledged before a kill -9 is there after a restart', 
   }
 });
 
-test('a watch carries on across an etcd restart without losing events', async () => {
+test('a watch carries on across an etcd restart without losing events', { timeout: 120_000 }, async () => {
   const first = await startEtcd();
   const { dataDir, clientPort, peerPort } = first;
   try {

@@ -10,7 +10,7 @@ import { openSqliteStore } from './sqlite-store.js';
 
 const writerScript = fileURLToPath(new URL('../../test/support/sqlite-writer.js', import.meta.url));
 
-test('every create acknowledged before a SIGKILL is there after reopening', async () => {
+test('every create acknowledged before a SIGKILL is there after reopening', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-durability-'));
   const dbPath = join(dir, 'state.db');
   const child = spawn(process.execPath, [writerScript, dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });

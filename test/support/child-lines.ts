@@ -2,9 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 
 /**
  * Collects a child's stdout as complete lines and resolves `waitForLines` once at least `n`
- * have arrived. A trailing partial line (the child was killed mid-write) is never counted.
+ * have arrived (rejecting if the child exits first or the deadline passes). A trailing
+ * partial line (the child was killed mid-write) is never counted.
  */
-export function collectLines(child: ChildProcess): { lines: string[]; waitForLines(n: number): Promise<void> } {
+export function collectLines(child: ChildProcess): { lines: string[]; waitForLines(n: number, deadlineMs?: number): Promise<void> } {
   const lines: string[] = [];
   let partial = '';
   let waiter: { n: number; resolve: () => void } | undefined;
@@ -36,10 +37,17 @@ export function collectLines(child: ChildProcess): { lines: string[]; waitForLin
   exitedEarly.catch(() => undefined);
   return {
     lines,
-    waitForLines: (n) => {
+    waitForLines: (n, deadlineMs = 60_000) => {
       if (lines.length >= n) return Promise.resolve();
       if (exited) return exitedEarly;
-      return Promise.race([new Promise<void>((resolve) => (waiter = { n, resolve })), exitedEarly]);
+      let timer: NodeJS.Timeout | undefined;
+      // The deadline only turns a hang into a failure the caller can clean up after.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`only ${lines.length} of ${n} lines arrived: ${stderr}`)), deadlineMs);
+      });
+      return Promise.race([new Promise<void>((resolve) => (waiter = { n, resolve })), exitedEarly, timeout]).finally(() =>
+        clearTimeout(timer),
+      );
     },
   };
 }
