@@ -24,6 +24,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
 import { openStorage } from './open-storage.js';
 import { setUpAuth } from '../apiserver/auth/auth-setup.js';
+import { openApiPaths } from '../apiserver/openapi/index.js';
 import { protobufCodec } from './protobuf-wiring.js';
 import { namespaceFinalizeSubresource } from './namespace-finalize.js';
 
@@ -102,7 +103,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     tokenAuthenticators: auth.tokenAuthenticators,
     metrics,
     readyChecks: { 'etcd': () => ready, 'poststarthook/bootstrap-controller': () => ready },
-    paths: { ...auth.paths },
+    paths: { ...auth.paths, ...openApiPaths(catalog) },
   });
   const address = await server.listen();
   const port = address.port;

@@ -27,7 +27,7 @@ test('an unknown kind', async () => {
 test('an invalid name is a 422 with the field cause', async () => {
   const r = await k.run(['create', 'configmap', 'Bad_Name']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /The ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/);
+  assert.match(r.stderr, /ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/);
   const raw = await server.request('POST', '/api/v1/namespaces/default/configmaps', {
     body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name' } }),
     headers: { 'Content-Type': 'application/json' },

@@ -11,6 +11,7 @@ import { startEtcd } from '../support/etcd.js';
 async function writeUntilKilled(server: TestServer, count: number, killAfter: number): Promise<string[]> {
   const acked: string[] = [];
   let next = 0;
+  let killed: Promise<void> | undefined;
   const worker = async () => {
     while (next < count) {
       const name = `cm-${next++}`;
@@ -20,13 +21,14 @@ async function writeUntilKilled(server: TestServer, count: number, killAfter: nu
           headers: { 'Content-Type': 'application/json' },
         });
         if (r.status === 201) acked.push(name);
-        if (acked.length === killAfter) void server.kill9();
+        if (acked.length === killAfter) killed = server.kill9();
       } catch {
         return; // the server is gone
       }
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
+  await killed;
   return acked;
 }
 

@@ -9,6 +9,7 @@ import { decodeObjectBody, parseJson, readBody } from './body.js';
 import type { ResourceRequest } from './context.js';
 import { parseMediaType } from './media-type.js';
 import { writeObject } from './respond.js';
+import { handleFieldValidation, parseFieldValidation, pruneUnknownFields, warningHeaderValue } from '../openapi/index.js';
 import { handleScale } from './scale-handler.js';
 import { handleWatch } from './watch-handler.js';
 
@@ -83,6 +84,10 @@ async function readObject(r: ResourceRequest, expectKind = r.store.def.kind, exp
   if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
     throw ApiError.badRequest('metadata: expected an object');
   }
+  // Unknown fields: rejected under fieldValidation=Strict, dropped with a warning otherwise.
+  const directive = parseFieldValidation(r.query, r.info.verb === 'create' ? 'Create' : 'Update');
+  const unknown = pruneUnknownFields(obj, expectVersion, expectKind);
+  warn(r, handleFieldValidation(directive, unknown, { kind: expectKind, version: expectVersion.split('/').pop()! }));
   obj.metadata ??= {};
   obj.apiVersion = expectVersion;
   obj.kind = expectKind;
@@ -124,6 +129,20 @@ async function readDeleteOptions(r: ResourceRequest) {
   const raw = await readBody(r.req);
   const body = raw.length && raw.toString().trim() ? (decodeObjectBody(raw, r.req.headers['content-type'], r.ctx.protobuf?.decode) as Record<string, unknown>) : {};
   return deleteOptionsFrom(r.query, body);
+}
+
+const patchKinds: Record<string, 'strategic' | 'json' | 'merge'> = {
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+};
+
+/** Adds `Warning: 299` headers (kubectl prints them as `Warning: …`). */
+export function warn(r: ResourceRequest, warnings: string[]): void {
+  if (!warnings.length || r.res.headersSent) return;
+  const prev = r.res.getHeader('Warning');
+  const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];
+  r.res.setHeader('Warning', [...list, ...warnings.map(warningHeaderValue)]);
 }
 
 /** Serves one resource request for any kind: the verbs and the status and scale subresources. */
@@ -178,7 +197,14 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
     }
     case 'patch': {
       const { type, patch } = await readPatch(r);
-      const out = await store.update(ns, info.name!, (current) => applyPatchBody(r, current, type, patch), {
+      const directive = parseFieldValidation(query, 'Patch');
+      const patchType = patchKinds[type] ?? 'merge';
+      const out = await store.update(ns, info.name!, (current) => {
+        const patched = applyPatchBody(r, current, type, patch);
+        const unknown = pruneUnknownFields(patched, apiVersionOf(store.def), store.def.kind);
+        warn(r, handleFieldValidation(directive, unknown, { patchType, patch, patched }));
+        return patched;
+      }, {
         dryRun,
         subresource: sub === 'status' ? 'status' : undefined,
       });

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/types.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/object-meta.js';
 import type { FieldError } from '../../api/validation/field-errors.js';
-import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionConflictError } from '../../storage/errors.js';
+import { CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError } from '../../storage/errors.js';
 import type { KeyValue, Store, Watcher } from '../../storage/store.js';
 import { type Clock, rfc3339 } from '../../util/clock.js';
 import { ApiError, type GroupResource } from '../errors.js';
@@ -228,6 +228,7 @@ export class GenericStore {
         }
         throw ApiError.expired(`too old resource version: ${err.requested} (${err.compacted})`);
       }
+      if (err instanceof FutureRevisionError) throw ApiError.timeout(`Too large resource version: ${err.requested}, current: ${err.current}`, 1);
       throw err;
     }
     const result: ListResult = { items, resourceVersion: String(listRevision) };
