@@ -12,9 +12,9 @@ import type { ApiContext, Patcher } from '../apiserver/http/context.js';
 import { ResourceCatalog } from '../apiserver/registry/catalog.js';
 import { mergePatch } from '../apiserver/patch/merge-patch.js';
 import { jsonPatch } from '../apiserver/patch/json-patch.js';
-import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
-import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
-import { defaultServiceAccountController, rootCaPublisher } from '../controllers/serviceaccount/default-service-account.js';
+import { strategicMergePatch } from '../apiserver/patch/strategic-merge.js';
+import { builtinComponents } from './components.js';
+import type { ComponentContext } from './component.js';
 import { ensureClusterPki } from '../pki/cluster-pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { startAutoCompaction } from '../storage/auto-compaction.js';
@@ -68,7 +68,8 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
   const store = storage.store;
   const allocator = new ServiceAllocator(store, config.serviceCidr);
   const auth = await setUpAuth(pki.tlsDir, { clock, log });
-  const catalog = new ResourceCatalog([...builtinResources, ...auth.resources], store, clock, {
+  const components = builtinComponents(config).filter((c) => !config.disable.includes(c.name));
+  const catalog = new ResourceCatalog([...builtinResources, ...auth.resources, ...components.flatMap((c) => c.resources ?? [])], store, clock, {
     '/services': allocator.hooks(),
   });
   auth.attach(catalog);
@@ -76,7 +77,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
   const patchers: Record<string, Patcher> = {
     'application/json-patch+json': (o, p) => jsonPatch(o, p) as KubeObject,
     'application/merge-patch+json': (o, p) => mergePatch(o, p) as KubeObject,
-    ...(await strategicPatcher()),
+    'application/strategic-merge-patch+json': (o, p, gvk) => strategicMergePatch(o, p as Record<string, unknown>, gvk) as KubeObject,
   };
   const ctx: ApiContext = {
     catalog,
@@ -87,7 +88,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     subresources: new Map(),
     discoverySubresources: {},
   };
-  for (const sub of [namespaceFinalizeSubresource(), ...auth.subresources]) {
+  for (const sub of [namespaceFinalizeSubresource(), ...auth.subresources, ...components.flatMap((c) => c.subresources ?? [])]) {
     ctx.subresources.set(`${sub.group}/${sub.plural}/${sub.info.name}`, sub.handler);
     (ctx.discoverySubresources[`${sub.group}/${sub.plural}`] ??= []).push(sub.info);
   }
@@ -103,7 +104,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     tokenAuthenticators: auth.tokenAuthenticators,
     metrics,
     readyChecks: { 'etcd': () => ready, 'poststarthook/bootstrap-controller': () => ready },
-    paths: { ...auth.paths, ...openApiPaths(catalog) },
+    paths: Object.assign({ ...auth.paths, ...openApiPaths(catalog) }, ...components.map((c) => c.paths ?? {})),
   });
   const address = await server.listen();
   const port = address.port;
@@ -114,12 +115,11 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
   const services = await catalog.lookup('', 'v1', 'services')!.list(undefined);
   await allocator.repair(services.items);
 
-  const namespaceController = new NamespaceController(catalog, log);
-  await namespaceController.start();
-  const garbageCollector = new GarbageCollector(catalog, log);
-  await garbageCollector.start();
-  const namespaceContent = [defaultServiceAccountController(catalog, log), rootCaPublisher(catalog, pki.caCertPem, log)];
-  for (const c of namespaceContent) await c.start();
+  const componentContext: ComponentContext = { config, catalog, store, pki, clock, log, url, port };
+  for (const c of components) {
+    await c.start?.(componentContext);
+    log.debug({ component: c.name }, 'component started');
+  }
   const stopCompaction = startAutoCompaction(store);
 
   const kubeconfigPath = config.writeKubeconfig ?? join(config.dataDir, 'kubeconfig.yaml');
@@ -142,21 +142,11 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     catalog,
     close: async () => {
       ready = false;
-      namespaceController.stop();
-      garbageCollector.stop();
-      for (const c of namespaceContent) c.stop();
+      for (const c of [...components].reverse()) await c.stop?.();
       auth.stop();
       stopCompaction();
       await server.close();
       await store.close();
     },
-  };
-}
-
-/** Strategic merge patch, when the engine is present. */
-async function strategicPatcher(): Promise<Record<string, Patcher>> {
-  const { strategicMergePatch } = await import('../apiserver/patch/strategic-merge.js');
-  return {
-    'application/strategic-merge-patch+json': (o, p, gvk) => strategicMergePatch(o, p as Record<string, unknown>, gvk) as KubeObject,
   };
 }
