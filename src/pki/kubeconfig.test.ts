@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ensureClusterPki, type ClusterPki } from './cluster-pki.js';
 import { renderKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { findKubectl, run, startTlsServer, tempDir } from './test-support.js';
+import { run, startTlsServer, tempDir } from './test-support.js';
+import { kubectlBinary } from '../../test/support/kubectl.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -16,12 +17,11 @@ describe('kubeconfig', () => {
   let pki: ClusterPki;
   let server: Awaited<ReturnType<typeof startTlsServer>>;
   let kubeconfigPath = '';
-  const kubectl = findKubectl('1.33');
-  const noKubectl = kubectl ? false : 'kubectl 1.33 not found (set K8TS_KUBECTL)';
+  const kubectl = kubectlBinary('1.33');
 
   /** kubectl with a fresh cache dir, so no discovery cache from elsewhere leaks in. */
   const runKubectl = (config: string, ...args: string[]): Promise<string> =>
-    run(kubectl!, ['--kubeconfig', config, '--cache-dir', join(dir.path, 'kube-cache'), ...args]);
+    run(kubectl, ['--kubeconfig', config, '--cache-dir', join(dir.path, 'kube-cache'), ...args]);
 
   before(async () => {
     dir = await tempDir('kubeconfig');
@@ -105,7 +105,7 @@ describe('kubeconfig', () => {
     assert.equal(body, '200 ok');
   });
 
-  it('is read back unchanged by kubectl config view', { skip: noKubectl }, async () => {
+  it('is read back unchanged by kubectl config view', async () => {
     const get = (path: string): Promise<string> => runKubectl(kubeconfigPath, 'config', 'view', '--raw', '-o', `jsonpath=${path}`);
     assert.equal(await get('{.clusters[0].cluster.server}'), `https://127.0.0.1:${server.port}`);
     assert.equal(await get('{.clusters[0].cluster.certificate-authority-data}'), b64(pki.caCertPem));
@@ -114,7 +114,7 @@ describe('kubeconfig', () => {
     assert.equal(await get('{.current-context}'), 'default');
   });
 
-  it('lets kubectl get /healthz over TLS with the admin certificate, by IP and by name', { skip: noKubectl }, async () => {
+  it('lets kubectl get /healthz over TLS with the admin certificate, by IP and by name', async () => {
     assert.equal(await runKubectl(kubeconfigPath, 'get', '--raw', '/healthz'), 'ok');
     const byName = join(dir.path, 'by-name.yaml');
     await writeKubeconfig(byName, {
@@ -126,7 +126,7 @@ describe('kubeconfig', () => {
     assert.equal(await runKubectl(byName, 'get', '--raw', '/healthz'), 'ok');
   });
 
-  it('fails in kubectl with a client certificate from another CA', { skip: noKubectl }, async () => {
+  it('fails in kubectl with a client certificate from another CA', async () => {
     const other = await ensureClusterPki({ dataDir: join(dir.path, 'other') });
     const foreign = join(dir.path, 'foreign.yaml');
     await writeKubeconfig(foreign, {

@@ -1,11 +1,10 @@
 // Helpers shared by the PKI tests: real openssl, real kubectl, a real HTTPS server.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 
 /** A fresh temporary directory and a function that removes it. */
@@ -25,37 +24,6 @@ export function run(file: string, args: readonly string[], options: { cwd?: stri
       else resolve(stdout);
     });
   });
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Finds a kubectl 1.33 binary: `$K8TS_KUBECTL`, else `kubectl.1.33` on PATH, else a
- * `kubectl.1.33` beside the real file a `kubectl` on PATH points to (SDK installs keep
- * versioned binaries side by side but link only the dispatcher onto PATH).
- */
-export function findKubectl(version = '1.33'): string | undefined {
-  const fromEnv = process.env['K8TS_KUBECTL'];
-  if (fromEnv) return fromEnv;
-  const dirs = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
-  for (const dir of dirs) {
-    const candidate = join(dir, `kubectl.${version}`);
-    if (isExecutable(candidate)) return candidate;
-  }
-  for (const dir of dirs) {
-    const plain = join(dir, 'kubectl');
-    if (!isExecutable(plain)) continue;
-    const candidate = join(dirname(realpathSync(plain)), `kubectl.${version}`);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /** What a test server saw of the client certificate on one request. */
