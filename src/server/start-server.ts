@@ -146,6 +146,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
       auth.stop();
       stopCompaction();
       await server.close();
+      for (const s of catalog.all()) s.stopWatchCache();
       await store.close();
     },
   };

@@ -198,12 +198,33 @@ test('watching or reading below the compaction point is 410 Expired', async () =
   await cms.update('compacted', 'c1', (c) => ({ ...c, data: { v: '2' } }));
   const rev = await storage.currentRevision();
   await storage.compact(rev);
+  // A fresh server (empty watch cache) must go to the store, whose history is gone.
+  const fresh = new ResourceCatalog(builtinResources, storage, clock).lookup('', 'v1', 'configmaps')!;
   await assert.rejects(
-    cms.watch('compacted', { resourceVersion: first.metadata.resourceVersion, onEvent: () => {}, onError: () => {} }),
+    fresh.watch('compacted', { resourceVersion: first.metadata.resourceVersion, onEvent: () => {}, onError: () => {} }),
     (e: unknown) => e instanceof ApiError && e.code === 410 && e.reason === 'Expired' && /^too old resource version: \d+ \(\d+\)$/.test(e.message),
   );
   await assert.rejects(
     cms.list('compacted', { resourceVersion: first.metadata.resourceVersion, resourceVersionMatch: 'Exact' }),
     (e: unknown) => e instanceof ApiError && e.code === 410,
   );
+});
+
+test('watchers share one decoded stream and still start from their own resourceVersion', async () => {
+  await namespaces.create(undefined, { metadata: { name: 'shared' } });
+  const a: string[] = [];
+  const b: string[] = [];
+  const start = await cms.list('shared');
+  const wa = await cms.watch('shared', { resourceVersion: start.resourceVersion, onEvent: (t, o) => a.push(`${t} ${o.metadata.name}`), onError: assert.fail });
+  const one = await cms.create('shared', { metadata: { name: 'one' } });
+  await cms.create('shared', { metadata: { name: 'two' } });
+  // b starts between the two creates: it must see only the second.
+  const wb = await cms.watch('shared', { resourceVersion: one.metadata.resourceVersion, onEvent: (t, o) => b.push(`${t} ${o.metadata.name}`), onError: assert.fail });
+  await cms.create('default', { metadata: { name: 'elsewhere' } });
+  const deadline = Date.now() + 5000;
+  while ((a.length < 2 || b.length < 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  wa.stop();
+  wb.stop();
+  assert.deepEqual(a, ['ADDED one', 'ADDED two']);
+  assert.deepEqual(b, ['ADDED two']);
 });

@@ -11,6 +11,7 @@ import { matchesFields, type FieldRequirement } from '../selectors/fields.js';
 import { matchesLabels, type LabelRequirement } from '../selectors/labels.js';
 import { apiVersionOf, type ResourceDefinition } from './resource.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { WatchCache } from './watch-cache.js';
 
 export interface ListOptions {
   labels?: LabelRequirement[];
@@ -92,6 +93,7 @@ export class GenericStore {
   private readonly apiVersion: string;
   private readonly storageApiVersion: string;
   private readonly storageKind: string;
+  private watchCache?: WatchCache;
 
   constructor(
     readonly def: ResourceDefinition,
@@ -529,32 +531,46 @@ export class GenericStore {
     } else {
       after = parseRevision(rvParam);
     }
+    const expired = (compacted: number) => ApiError.expired(`too old resource version: ${after} (${compacted})`);
+    // Turns one change into what this watcher sees, given its namespace and selectors.
+    const deliver = (kind: 'created' | 'updated' | 'deleted', obj: KubeObject, prev?: KubeObject) => {
+      if (ns && this.def.namespaced && obj.metadata.namespace !== ns) return;
+      const now = this.matches(obj, labels, fields);
+      if (kind === 'deleted') {
+        if (now) opts.onEvent('DELETED', obj);
+        return;
+      }
+      const before = kind === 'updated' && (prev ? this.matches(prev, labels, fields) : true);
+      if (now && !before) opts.onEvent('ADDED', obj);
+      else if (now) opts.onEvent('MODIFIED', obj);
+      else if (before) opts.onEvent('DELETED', obj);
+    };
+    this.watchCache ??= new WatchCache(this.storage, this.prefix, (kv) => this.decode(kv));
+    const shared = await this.watchCache.subscribe(after, (ev) => {
+      if (ev.revision < 0) opts.onError(ApiError.expired(`too old resource version: ${after}`));
+      else deliver(ev.kind, ev.obj, ev.prev);
+    });
+    if (shared) return shared;
+    // Older than the cache reaches: replay from the store's history.
     try {
       return await this.storage.watch(this.keyPrefix(ns), {
         afterRevision: after,
         onEvent: (ev) => {
-          if (ev.type === 'delete') {
-            const obj = this.decode({ ...ev.kv, modRevision: ev.revision });
-            if (this.matches(obj, labels, fields)) opts.onEvent('DELETED', obj);
-            return;
-          }
-          const obj = this.decode(ev.kv);
-          const now = this.matches(obj, labels, fields);
-          const isNew = ev.kv.createRevision === ev.kv.modRevision;
-          const before = !isNew && ev.prev ? this.matches(this.decode(ev.prev), labels, fields) : !isNew;
-          if (now && (isNew || !before)) opts.onEvent('ADDED', obj);
-          else if (now) opts.onEvent('MODIFIED', obj);
-          else if (before && !isNew) opts.onEvent('DELETED', obj);
+          if (ev.type === 'delete') return deliver('deleted', this.decode({ ...ev.kv, modRevision: ev.revision }));
+          const created = ev.kv.createRevision === ev.kv.modRevision;
+          deliver(created ? 'created' : 'updated', this.decode(ev.kv), !created && ev.prev ? this.decode(ev.prev) : undefined);
         },
-        onError: (err) => {
-          if (err instanceof CompactedError) opts.onError(ApiError.expired(`too old resource version: ${after} (${err.compacted})`));
-          else opts.onError(ApiError.internal(err));
-        },
+        onError: (err) => opts.onError(err instanceof CompactedError ? expired(err.compacted) : ApiError.internal(err)),
       });
     } catch (err) {
-      if (err instanceof CompactedError) throw ApiError.expired(`too old resource version: ${after} (${err.compacted})`);
+      if (err instanceof CompactedError) throw expired(err.compacted);
       throw err;
     }
+  }
+
+  /** Stops the shared watch behind this resource's watchers (server shutdown). */
+  stopWatchCache(): void {
+    this.watchCache?.stop();
   }
 }
 
