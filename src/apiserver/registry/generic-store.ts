@@ -533,14 +533,16 @@ export class GenericStore {
     }
     const expired = (compacted: number) => ApiError.expired(`too old resource version: ${after} (${compacted})`);
     // Turns one change into what this watcher sees, given its namespace and selectors.
-    const deliver = (kind: 'created' | 'updated' | 'deleted', obj: KubeObject, prev?: KubeObject) => {
+    const filtered = !!labels?.length || !!fields?.length;
+    const deliver = (kind: 'created' | 'updated' | 'deleted', obj: KubeObject, prev?: () => KubeObject) => {
       if (ns && this.def.namespaced && obj.metadata.namespace !== ns) return;
       const now = this.matches(obj, labels, fields);
       if (kind === 'deleted') {
         if (now) opts.onEvent('DELETED', obj);
         return;
       }
-      const before = kind === 'updated' && (prev ? this.matches(prev, labels, fields) : true);
+      // Only selector watches need the old object: it tells ADDED/DELETED transitions apart.
+      const before = kind === 'updated' && (filtered && prev ? this.matches(prev(), labels, fields) : true);
       if (now && !before) opts.onEvent('ADDED', obj);
       else if (now) opts.onEvent('MODIFIED', obj);
       else if (before) opts.onEvent('DELETED', obj);
@@ -558,7 +560,8 @@ export class GenericStore {
         onEvent: (ev) => {
           if (ev.type === 'delete') return deliver('deleted', this.decode({ ...ev.kv, modRevision: ev.revision }));
           const created = ev.kv.createRevision === ev.kv.modRevision;
-          deliver(created ? 'created' : 'updated', this.decode(ev.kv), !created && ev.prev ? this.decode(ev.prev) : undefined);
+          const prevKv = ev.prev;
+          deliver(created ? 'created' : 'updated', this.decode(ev.kv), !created && prevKv ? () => this.decode(prevKv) : undefined);
         },
         onError: (err) => opts.onError(err instanceof CompactedError ? expired(err.compacted) : ApiError.internal(err)),
       });

@@ -7,8 +7,8 @@ export interface CachedEvent {
   /** What changed and how, before selector filtering. */
   kind: 'created' | 'updated' | 'deleted';
   obj: KubeObject;
-  /** The object before an update, for selector transitions. */
-  prev?: KubeObject;
+  /** The object before an update, for selector transitions (decoded on first use). */
+  prev?: () => KubeObject;
 }
 
 type Listener = (ev: CachedEvent) => void;
@@ -32,7 +32,7 @@ export class WatchCache {
     private readonly storage: Store,
     private readonly prefix: string,
     private readonly decode: (kv: { key: string; value: string; createRevision: number; modRevision: number }) => KubeObject,
-    private readonly capacity = 10_000,
+    private readonly capacity = 1_000,
   ) {}
 
   private async ensureStarted(): Promise<void> {
@@ -48,7 +48,11 @@ export class WatchCache {
           } else {
             const created = ev.kv.createRevision === ev.kv.modRevision;
             cached = { revision: ev.kv.modRevision, kind: created ? 'created' : 'updated', obj: this.decode(ev.kv) };
-            if (!created && ev.prev) cached.prev = this.decode(ev.prev);
+            const prevKv = ev.prev;
+            if (!created && prevKv) {
+              let decoded: KubeObject | undefined;
+              cached.prev = () => (decoded ??= this.decode(prevKv));
+            }
           }
           this.buffer.push(cached);
           if (this.buffer.length > this.capacity) {
