@@ -33,6 +33,8 @@ export interface ApiServerOptions {
   readyChecks?: Record<string, () => boolean>;
   /** Extra non-resource paths by exact path or prefix (keys ending in `/`). */
   paths?: Record<string, PathHandler>;
+  /** Paths anyone may call without credentials (they authenticate by other means, e.g. a join token). */
+  publicPaths?: string[];
 }
 
 /** Certificate users by connection: parsing the peer certificate on every request is costly. */
@@ -146,7 +148,7 @@ export class ApiServer {
   }
 
   private async authorizePath(user: UserInfo, verb: string, path: string): Promise<void> {
-    if (publicInfoPaths.includes(path) || isSuperUser(user)) return;
+    if (publicInfoPaths.includes(path) || this.opts.publicPaths?.includes(path) || isSuperUser(user)) return;
     const decision = await this.opts.authorizer.authorize({ user, verb, path });
     if (decision.allowed) return;
     if (user === anonymousUser && !path.startsWith('/api') && !path.startsWith('/openapi')) throw ApiError.unauthorized();
@@ -170,7 +172,8 @@ export class ApiServer {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const { catalog } = this.opts.ctx;
     const extra = this.opts.ctx.discoverySubresources;
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !this.opts.paths?.[path]) throw ApiError.methodNotAllowed();
+    const custom = Object.entries(this.opts.paths ?? {}).filter(([key]) => key === path || (key.endsWith('/') && path.startsWith(key)));
+    if (req.method !== 'GET' && req.method !== 'HEAD' && custom.length === 0) throw ApiError.methodNotAllowed();
     switch (path) {
       case '/healthz':
       case '/livez':
@@ -209,10 +212,8 @@ export class ApiServer {
       if (!body) throw ApiError.pathNotFound();
       return writeJson(res, 200, body);
     }
-    for (const [key, handler] of Object.entries(this.opts.paths ?? {})) {
-      if (key === path || (key.endsWith('/') && path.startsWith(key))) {
-        if ((await handler(req, res, url, user)) !== false) return;
-      }
+    for (const [, handler] of custom) {
+      if ((await handler(req, res, url, user)) !== false) return;
     }
     throw ApiError.pathNotFound();
   }

@@ -32,6 +32,8 @@ export interface ServerComponent {
   resources?: ResourceDefinition[];
   subresources?: SubresourceRegistration[];
   paths?: Record<string, PathHandler>;
+  /** Paths among `paths` that need no credentials (they check something else, e.g. a join token). */
+  publicPaths?: string[];
   start?(ctx: ComponentContext): Promise<void>;
   stop?(): Promise<void> | void;
 }
