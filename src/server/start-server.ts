@@ -105,7 +105,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     metrics,
     readyChecks: { 'etcd': () => ready, 'poststarthook/bootstrap-controller': () => ready },
     paths: Object.assign({ ...auth.paths, ...openApiPaths(catalog) }, ...components.map((c) => c.paths ?? {})),
-    publicPaths: ['/.well-known/openid-configuration', '/openid/v1/jwks', ...components.flatMap((c) => c.publicPaths ?? [])],
+    publicPaths: components.flatMap((c) => c.publicPaths ?? []),
   });
   const address = await server.listen();
   const port = address.port;
