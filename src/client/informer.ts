@@ -52,13 +52,20 @@ export class Informer {
     private readonly resyncMs = 0,
   ) {}
 
-  on(handlers: InformerHandlers): void {
+  /** Subscribes handlers; returns the function that unsubscribes them. */
+  on(handlers: InformerHandlers): () => void {
     this.handlers.push(handlers);
     // Late subscribers see what is already cached, as client-go's shared informers do.
     if (this.synced) for (const obj of this.cache.values()) handlers.add?.(obj);
+    return () => {
+      const i = this.handlers.indexOf(handlers);
+      if (i >= 0) this.handlers.splice(i, 1);
+    };
   }
 
+  /** Adds a named index; a name already indexed is kept as is (shared informers: first one wins). */
   addIndex(name: string, fn: IndexFunc): void {
+    if (this.indexers.has(name)) return;
     this.indexers.set(name, fn);
     const index = new Map<string, Set<string>>();
     this.indices.set(name, index);

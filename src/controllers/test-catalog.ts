@@ -30,3 +30,42 @@ export async function openTestCatalog(namespaces: string[] = []): Promise<TestCa
     },
   };
 }
+
+/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Acts as a kubelet would: the pod runs and is Ready (status subresource). */
+export async function markPodReady(catalog: ResourceCatalog, namespace: string, name: string, nowMs: number, ip = '10.42.0.9'): Promise<void> {
+  const at = new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  await catalog.lookup('', 'v1', 'pods')!.update(namespace, name, (pod) => {
+    const containers = ((pod.spec as { containers?: { name: string; image?: string }[] }).containers ?? []);
+    pod.status = {
+      ...(pod.status as object),
+      phase: 'Running',
+      podIP: ip,
+      podIPs: [{ ip }],
+      startTime: at,
+      conditions: [
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+        { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+        { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+      ],
+      containerStatuses: containers.map((c) => ({ name: c.name, image: c.image ?? '', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } } })),
+    };
+    return pod;
+  }, { subresource: 'status' });
+}
