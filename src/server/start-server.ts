@@ -27,6 +27,7 @@ import { setUpAuth } from '../apiserver/auth/auth-setup.js';
 import { openApiPaths } from '../apiserver/openapi/index.js';
 import { protobufCodec } from './protobuf-wiring.js';
 import { namespaceFinalizeSubresource } from './namespace-finalize.js';
+import { attachFieldManagement } from '../apiserver/apply/tracking.js';
 
 export interface RunningServer {
   /** `https://127.0.0.1:PORT` */
@@ -73,6 +74,7 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
     '/services': allocator.hooks(),
   });
   auth.attach(catalog);
+  attachFieldManagement(catalog, clock);
 
   const patchers: Record<string, Patcher> = {
     'application/json-patch+json': (o, p) => jsonPatch(o, p) as KubeObject,

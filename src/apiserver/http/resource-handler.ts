@@ -12,6 +12,8 @@ import { writeObject } from './respond.js';
 import { handleFieldValidation, parseFieldValidation, pruneUnknownFields, warningHeaderValue } from '../openapi/index.js';
 import { handleScale } from './scale-handler.js';
 import { handleWatch } from './watch-handler.js';
+import { APPLY_PATCH_TYPE, handleApply } from '../apply/apply-request.js';
+import { fieldManagerOf, forceNotAllowed } from '../apply/manager-name.js';
 
 export function selectorsOf(query: URLSearchParams): { labels?: LabelRequirement[]; fields?: FieldRequirement[] } {
   try {
@@ -104,9 +106,14 @@ export function applyPatchBody(r: ResourceRequest, original: KubeObject, content
   return out;
 }
 
+/** The patch types a PATCH may carry: the registered patchers and server-side apply. */
+function patchTypes(r: ResourceRequest): string[] {
+  return [...Object.keys(r.ctx.patchers), APPLY_PATCH_TYPE];
+}
+
 async function readPatch(r: ResourceRequest): Promise<{ type: string; patch: unknown }> {
   const type = parseMediaType(r.req.headers['content-type'] ?? '').type;
-  if (!r.ctx.patchers[type]) throw ApiError.unsupportedMediaType(type, Object.keys(r.ctx.patchers));
+  if (!r.ctx.patchers[type]) throw ApiError.unsupportedMediaType(type, patchTypes(r));
   const body = await readBody(r.req);
   return { type, patch: parseJson(body) };
 }
@@ -187,15 +194,20 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
       return handleWatch(r, ns);
     case 'create': {
       if (info.name) throw ApiError.methodNotAllowed();
+      const fieldManager = fieldManagerOf(query, r.req, 'Create');
       const obj = await readObject(r);
-      return respondObject(r, 201, await store.create(ns, obj, { dryRun }));
+      return respondObject(r, 201, await store.create(ns, obj, { dryRun, fieldManager }));
     }
     case 'update': {
+      const fieldManager = fieldManagerOf(query, r.req, 'Update');
       const obj = await readObject(r);
-      const out = await store.update(ns, info.name!, () => obj, { dryRun, subresource: sub === 'status' ? 'status' : undefined });
+      const out = await store.update(ns, info.name!, () => obj, { dryRun, fieldManager, subresource: sub === 'status' ? 'status' : undefined });
       return respondObject(r, 200, out);
     }
     case 'patch': {
+      const fieldManager = fieldManagerOf(query, r.req, 'Patch');
+      if (parseMediaType(r.req.headers['content-type'] ?? '').type === APPLY_PATCH_TYPE) return handleApply(r, ns, dryRun);
+      if (query.has('force')) throw forceNotAllowed();
       const { type, patch } = await readPatch(r);
       const directive = parseFieldValidation(query, 'Patch');
       const patchType = patchKinds[type] ?? 'merge';
@@ -206,6 +218,7 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
         return patched;
       }, {
         dryRun,
+        fieldManager,
         subresource: sub === 'status' ? 'status' : undefined,
       });
       return respondObject(r, 200, out);

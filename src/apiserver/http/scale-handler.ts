@@ -5,6 +5,7 @@ import type { ResourceRequest } from './context.js';
 import { parseMediaType } from './media-type.js';
 import { writeObject } from './respond.js';
 import { dryRunOf } from './resource-handler.js';
+import { fieldManagerOf } from '../apply/manager-name.js';
 
 /** The autoscaling/v1 Scale view of an object with a scale mapping. */
 function scaleOf(r: ResourceRequest, obj: KubeObject): KubeObject {
@@ -49,6 +50,7 @@ export async function handleScale(r: ResourceRequest): Promise<void> {
   }
   if (info.verb !== 'update' && info.verb !== 'patch') throw ApiError.methodNotAllowed();
   const dryRun = dryRunOf(r.query);
+  const fieldManager = fieldManagerOf(r.query, r.req, info.verb === 'update' ? 'Update' : 'Patch');
   const body = await readBody(r.req);
   let compute: (current: KubeObject) => KubeObject;
   if (info.verb === 'update') {
@@ -74,6 +76,6 @@ export async function handleScale(r: ResourceRequest): Promise<void> {
       return current;
     };
   }
-  const updated = await store.update(ns, name, compute, { dryRun, subresource: 'scale' });
+  const updated = await store.update(ns, name, compute, { dryRun, fieldManager, subresource: 'scale' });
   writeObject(r.res, 200, scaleOf(r, updated));
 }

@@ -3,6 +3,7 @@ import { message, type Field, type ScalarType, type SpecialType, type ValueType 
 import { fieldSchema as patchMetadata } from '../patch/patch-strategies.js';
 import { definitionName, parseApiVersion, SPECIAL_DEFINITIONS } from './definition-names.js';
 import { isRequired } from './required-fields.js';
+import { ATOMIC_STRUCTS, FIELD_DEFAULTS } from './schema-extensions.js';
 import { refTo, type GroupVersionKind, type Schema, type SchemaMap } from './schema-types.js';
 
 const SCALARS: Readonly<Record<ScalarType, Schema>> = {
@@ -114,7 +115,11 @@ function messageSchema(msgName: string, gvks: GroupVersionKind[] | undefined): S
     properties.kind = { type: 'string', description: 'The kind of this object, e.g. "Deployment".' };
   }
   collectFields(msgName, name, properties, required);
+  for (const [field, value] of Object.entries(FIELD_DEFAULTS[name] ?? {})) {
+    if (properties[field]) properties[field] = { ...properties[field], default: value };
+  }
   const schema: Schema = { type: 'object', properties: sortedObject(properties) };
+  if (ATOMIC_STRUCTS.has(name)) schema['x-kubernetes-map-type'] = 'atomic';
   if (required.length) schema.required = required;
   if (gvks) schema['x-kubernetes-group-version-kind'] = gvks;
   return schema;

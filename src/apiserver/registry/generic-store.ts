@@ -32,6 +32,19 @@ export interface ListResult {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, as `metadata.managedFields` records it (the `fieldManager` query parameter). */
+  fieldManager?: string;
+  /** A server-side apply: the object arrives with its managedFields already worked out. */
+  applied?: boolean;
+}
+
+/**
+ * Keeps `metadata.managedFields` in step with every write (server-side apply's bookkeeping).
+ * The store calls it once the kind's strategy has shaped the object (defaults, status split),
+ * so ownership covers exactly what is stored; `old` is undefined on create.
+ */
+export interface ManagedFieldsTracker {
+  track(obj: KubeObject, old: KubeObject | undefined, write: { def: ResourceDefinition; fieldManager?: string; subresource?: UpdateSubresource }): void;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -89,6 +102,8 @@ function specOf(obj: KubeObject): Record<string, unknown> {
  */
 export class GenericStore {
   readonly gr: GroupResource;
+  /** Set by the server wiring; without it writes leave managedFields as they come. */
+  managedFields?: ManagedFieldsTracker;
   private readonly prefix: string;
   private readonly apiVersion: string;
   private readonly storageApiVersion: string;
@@ -293,6 +308,7 @@ export class GenericStore {
       else delete meta.generation;
       this.def.defaults?.(obj);
       this.def.prepareForCreate?.(obj);
+      if (!opts.applied) this.managedFields?.track(obj, undefined, { def: this.def, fieldManager: opts.fieldManager });
       const errs = [...validateObjectMeta(meta, this.def.namespaced, this.def.validateName), ...(this.def.validate?.(obj) ?? [])];
       if (errs.length) throw this.invalid(meta.name ?? meta.generateName ?? '', errs);
       await this.admitNamespace(obj);
@@ -343,6 +359,7 @@ export class GenericStore {
       }
       obj.metadata.name = name;
       this.prepareUpdate(obj, old, opts.subresource);
+      if (!opts.applied) this.managedFields?.track(obj, old, { def: this.def, fieldManager: opts.fieldManager, subresource: opts.subresource });
       const errs = [
         ...validateObjectMeta(obj.metadata, this.def.namespaced, this.def.validateName),
         ...validateObjectMetaUpdate(obj.metadata, old.metadata),
