@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinResources } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
 import { ResourceCatalog } from '../apiserver/registry/catalog.js';
 import { openSqliteStore } from '../storage/sqlite-store.js';
 
@@ -68,4 +69,27 @@ export async function markPodReady(catalog: ResourceCatalog, namespace: string, 
     };
     return pod;
   }, { subresource: 'status' });
+}
+
+/**
+ * A stand-in kubelet for controller tests: every new pod accepted by `accept` is marked
+ * Running and Ready. Returns the function that stops it.
+ */
+export function autoReadyPods(t: TestCatalog, accept: (pod: KubeObject) => boolean = () => true): () => void {
+  let stopped = false;
+  let n = 0;
+  const pods = t.catalog.lookup('', 'v1', 'pods')!;
+  const pending = pods.watch(undefined, {
+    resourceVersion: '0',
+    onEvent: (type, pod) => {
+      if (stopped || type !== 'ADDED' || pod.metadata.deletionTimestamp || !accept(pod)) return;
+      const ip = `10.42.${(n >> 8) & 255}.${n++ & 255}`;
+      void markPodReady(t.catalog, pod.metadata.namespace!, pod.metadata.name!, t.clock.now(), ip).catch(() => undefined);
+    },
+    onError: () => undefined,
+  });
+  return () => {
+    stopped = true;
+    void pending.then((w) => w.stop());
+  };
 }

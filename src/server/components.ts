@@ -1,6 +1,7 @@
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { defaultServiceAccountController, rootCaPublisher } from '../controllers/serviceaccount/default-service-account.js';
+import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
 import type { ServerComponent } from './component.js';
 import type { ServerConfig } from './config.js';
 
@@ -28,5 +29,6 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     controllerComponent('garbage-collector', (c) => new GarbageCollector(c.catalog, c.log)),
     controllerComponent('serviceaccount-controller', (c) => defaultServiceAccountController(c.catalog, c.log)),
     controllerComponent('root-ca-cert-publisher', (c) => rootCaPublisher(c.catalog, c.pki.caCertPem, c.log)),
+    controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
   ];
 }
