@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { k8tsVersion, versionInfo } from '../apiserver/version.js';
 import { serverCommand } from './server-command.js';
+import { agentCommand } from './agent-command.js';
 
 /** The `k8ts` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -8,6 +9,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('k8ts: Kubernetes in TypeScript — a real cluster in one program')
     .version(`k8ts version v${k8tsVersion} (Kubernetes ${versionInfo().gitVersion.split('+')[0]})`, '-v, --version')
     .showHelpAfterError()
-    .addCommand(serverCommand());
+    .addCommand(serverCommand())
+    .addCommand(agentCommand());
   await program.parseAsync(argv);
 }

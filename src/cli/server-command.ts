@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { defaultServerConfig, type ServerConfig } from '../server/config.js';
+import { nodeServerConfig, nodeServerOptions } from './node-flags.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -14,7 +15,7 @@ function port(value: string): number {
 /** `k8ts server`: the control plane (API server, storage, controllers) plus, later, an embedded agent. */
 export function serverCommand(): Command {
   const d = defaultServerConfig;
-  return new Command('server')
+  const cmd = new Command('server')
     .description('Run the k8ts control plane (API server, datastore, controllers) on this machine')
     .addOption(new Option('--data-dir <dir>', 'folder for state, certificates and the kubeconfig').default(d.dataDir))
     .addOption(new Option('--https-listen-port <port>', 'HTTPS port of the API server').default(d.httpsListenPort).argParser(port))
@@ -27,7 +28,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--tls-san <name>', 'extra host name or IP in the serving certificate (repeatable)').default([]).argParser(collect))
     .addOption(new Option('--node-name <name>', 'name of this node (default: the host name)'))
     .addOption(new Option('--disable-agent', 'run only the control plane, no embedded node agent').default(false))
-    .addOption(new Option('--disable <component>', 'do not run a packaged component, e.g. ingress (repeatable)').default([]).argParser(collect))
+    .addOption(new Option('--disable <component>', 'do not run a packaged component, e.g. ingress (repeatable)').default([]).argParser(collect));
+  for (const o of nodeServerOptions()) cmd.addOption(o);
+  return cmd
     .action(async (opts: Record<string, unknown>) => {
       const config: ServerConfig = {
         dataDir: opts.dataDir as string,
@@ -42,6 +45,7 @@ export function serverCommand(): Command {
         nodeName: opts.nodeName as string | undefined,
         disableAgent: opts.disableAgent as boolean,
         disable: opts.disable as string[],
+        ...nodeServerConfig(opts),
       };
       const { startServer } = await import('../server/start-server.js');
       const server = await startServer(config);

@@ -1,5 +1,6 @@
 import type { ResourceCatalog } from '../apiserver/registry/catalog.js';
 import type { ResourceDefinition } from '../apiserver/registry/resource.js';
+import type { StoreHooks } from '../apiserver/registry/generic-store.js';
 import type { SubresourceRegistration } from '../apiserver/http/context.js';
 import type { PathHandler } from '../apiserver/server.js';
 import type { ClusterPki } from '../pki/cluster-pki.js';
@@ -31,6 +32,8 @@ export interface ServerComponent {
   name: string;
   resources?: ResourceDefinition[];
   subresources?: SubresourceRegistration[];
+  /** Admission-style hooks around writes, keyed `group/plural` (e.g. `/pods`); several components' hooks run in order. */
+  hooks?: Record<string, StoreHooks>;
   paths?: Record<string, PathHandler>;
   /** Paths among `paths` that need no credentials (they check something else, e.g. a join token). */
   publicPaths?: string[];

@@ -3,6 +3,7 @@ import { NamespaceController } from '../controllers/namespace/namespace-controll
 import { defaultServiceAccountController, rootCaPublisher } from '../controllers/serviceaccount/default-service-account.js';
 import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
 import type { ServerComponent } from './component.js';
+import { schedulingComponents } from './scheduling-components.js';
 import type { ServerConfig } from './config.js';
 
 /** Wraps something with start/stop into a component. */
@@ -30,5 +31,6 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     controllerComponent('serviceaccount-controller', (c) => defaultServiceAccountController(c.catalog, c.log)),
     controllerComponent('root-ca-cert-publisher', (c) => rootCaPublisher(c.catalog, c.pki.caCertPem, c.log)),
     controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
+    ...schedulingComponents(_config),
   ];
 }

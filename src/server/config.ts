@@ -17,6 +17,18 @@ export interface ServerConfig {
   /** Components switched off (`--disable ingress`, …). */
   disable: string[];
   nodeName?: string;
+  /** Simulated nodes registered by the server itself (like kwok): 0 for none. */
+  simulateNodes?: number;
+  /** Settings of those nodes (capacity, labels, taints, name prefix, heartbeat). */
+  simulatedNodes?: import('../simulator/node-template.js').SimulatedNodeOptions;
+  /** kube-controller-manager --node-monitor-grace-period: a node whose Lease is older goes Unknown. */
+  nodeMonitorGracePeriodMs?: number;
+  /** kube-controller-manager --node-monitor-period: how often node health is checked. */
+  nodeMonitorPeriodMs?: number;
+  /** kube-apiserver --default-not-ready-toleration-seconds. */
+  defaultNotReadyTolerationSeconds?: number;
+  /** kube-apiserver --default-unreachable-toleration-seconds. */
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export const defaultServerConfig: ServerConfig = {

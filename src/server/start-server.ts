@@ -10,6 +10,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import type { ApiContext, Patcher } from '../apiserver/http/context.js';
 import { ResourceCatalog } from '../apiserver/registry/catalog.js';
+import { composeHookTables } from '../apiserver/registry/compose-hooks.js';
 import { mergePatch } from '../apiserver/patch/merge-patch.js';
 import { jsonPatch } from '../apiserver/patch/json-patch.js';
 import { strategicMergePatch } from '../apiserver/patch/strategic-merge.js';
@@ -70,9 +71,12 @@ export async function startServer(config: ServerConfig, deps: { clock?: Clock; l
   const allocator = new ServiceAllocator(store, config.serviceCidr);
   const auth = await setUpAuth(pki.tlsDir, { clock, log });
   const components = builtinComponents(config).filter((c) => !config.disable.includes(c.name));
-  const catalog = new ResourceCatalog([...builtinResources, ...auth.resources, ...components.flatMap((c) => c.resources ?? [])], store, clock, {
-    '/services': allocator.hooks(),
-  });
+  const catalog = new ResourceCatalog(
+    [...builtinResources, ...auth.resources, ...components.flatMap((c) => c.resources ?? [])],
+    store,
+    clock,
+    composeHookTables([{ '/services': allocator.hooks() }, ...components.map((c) => c.hooks ?? {})]),
+  );
   auth.attach(catalog);
   attachFieldManagement(catalog, clock);
 
