@@ -4,6 +4,7 @@ import { fieldSchema as patchMetadata } from '../patch/patch-strategies.js';
 import { definitionName, parseApiVersion, SPECIAL_DEFINITIONS } from './definition-names.js';
 import { isRequired } from './required-fields.js';
 import { ATOMIC_STRUCTS, FIELD_DEFAULTS } from './schema-extensions.js';
+import { descriptionsFor } from './descriptions/index.js';
 import { refTo, type GroupVersionKind, type Schema, type SchemaMap } from './schema-types.js';
 
 const SCALARS: Readonly<Record<ScalarType, Schema>> = {
@@ -118,7 +119,16 @@ function messageSchema(msgName: string, gvks: GroupVersionKind[] | undefined): S
   for (const [field, value] of Object.entries(FIELD_DEFAULTS[name] ?? {})) {
     if (properties[field]) properties[field] = { ...properties[field], default: value };
   }
+  const text = descriptionsFor(name, gvks?.[0]?.kind);
+  for (const [field, description] of Object.entries(text)) {
+    const prop = properties[field];
+    // A description beside a `$ref` is ignored by OpenAPI 3: wrap the reference, as Kubernetes does.
+    if (!prop) continue;
+    const { $ref, ...extensions } = prop;
+    properties[field] = $ref ? { ...extensions, allOf: [{ $ref }], description } : { ...prop, description };
+  }
   const schema: Schema = { type: 'object', properties: sortedObject(properties) };
+  if (text['']) schema.description = text[''];
   if (ATOMIC_STRUCTS.has(name)) schema['x-kubernetes-map-type'] = 'atomic';
   if (required.length) schema.required = required;
   if (gvks) schema['x-kubernetes-group-version-kind'] = gvks;
