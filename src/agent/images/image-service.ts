@@ -10,6 +10,11 @@ export interface RegistryAuth {
   password?: string;
   /** A bearer or identity token, when the secret carries one. */
   token?: string;
+  /**
+   * An OAuth2 refresh token (Docker's `identitytoken`), exchanged at the registry's token
+   * realm for a bearer token. Added by the image store; optional, so older callers are unaffected.
+   */
+  identityToken?: string;
 }
 
 /** The parts of an OCI image config a container needs. */
