@@ -2,6 +2,8 @@ import { GarbageCollector } from '../controllers/garbage-collector/garbage-colle
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { defaultServiceAccountController, rootCaPublisher } from '../controllers/serviceaccount/default-service-account.js';
 import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
+import { catalogNetworkApi } from '../network/cluster-api.js';
+import { ServiceLoadBalancerController } from '../network/proxy/service-lb.js';
 import type { ServerComponent } from './component.js';
 import { schedulingComponents } from './scheduling-components.js';
 import type { ServerConfig } from './config.js';
@@ -31,6 +33,7 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     controllerComponent('serviceaccount-controller', (c) => defaultServiceAccountController(c.catalog, c.log)),
     controllerComponent('root-ca-cert-publisher', (c) => rootCaPublisher(c.catalog, c.pki.caCertPem, c.log)),
     controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
+    controllerComponent('servicelb', (c) => new ServiceLoadBalancerController(catalogNetworkApi(c.catalog), c.log)),
     ...schedulingComponents(_config),
   ];
 }

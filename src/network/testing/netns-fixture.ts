@@ -124,11 +124,18 @@ export class NetnsFixture {
     });
   }
 
-  /** One UDP request from a namespace; the answer or undefined on timeout. */
-  async udp(netns: string, ip: string, port: number, timeoutMs = 2000): Promise<string | undefined> {
-    const script = `const s=require('dgram').createSocket('udp4');const t=setTimeout(()=>process.exit(3),${timeoutMs});s.on('message',(m)=>{process.stdout.write(m);process.exit(0)});s.on('error',()=>process.exit(4));s.send('hi',${port},${JSON.stringify(ip)});`;
+  /** One UDP request from a namespace (from `localPort` when given); the answer or undefined on timeout. */
+  async udp(netns: string, ip: string, port: number, opts: { localPort?: number; timeoutMs?: number } = {}): Promise<string | undefined> {
+    const send = `s.send('hi',${port},${JSON.stringify(ip)})`;
+    const script = `const s=require('dgram').createSocket('udp4');setTimeout(()=>process.exit(3),${opts.timeoutMs ?? 2000});s.on('message',(m)=>{process.stdout.write(m);process.exit(0)});s.on('error',()=>process.exit(4));${opts.localPort ? `s.bind(${opts.localPort},()=>${send})` : send};`;
     const r = await host.run('ip', ['netns', 'exec', netns, process.execPath, '-e', script], { allowFailure: true });
     return r.code === 0 ? r.stdout : undefined;
+  }
+
+  /** A bare TCP connect from a namespace: 'connected' or the error code (ECONNREFUSED, ETIMEDOUT …). */
+  async connect(netns: string, ip: string, port: number, timeoutMs = 2000): Promise<string> {
+    const script = `const s=require('net').connect(${port},${JSON.stringify(ip)},()=>{process.stdout.write('connected');process.exit(0)});s.on('error',(e)=>{process.stdout.write(e.code||'error');process.exit(0)});setTimeout(()=>{process.stdout.write('ETIMEDOUT');process.exit(0)},${timeoutMs});`;
+    return (await host.run('ip', ['netns', 'exec', netns, process.execPath, '-e', script])).stdout;
   }
 
   /** One HTTP GET with curl from a namespace (the host when netns is undefined). */
