@@ -198,10 +198,25 @@ export async function buildBusyboxImage(opts: BuildOptions & { extraLayers?: Lay
     { type: 'opaque', path: f.opaqueDir },
     { type: 'file', path: `${f.opaqueDir}/fresh.txt`, content: 'fresh\n' },
   ];
-  return buildImage([busyboxRootfs(), app, whiteouts, ...(opts.extraLayers ?? [])], {
+  const layers = [await busyboxRootfsLayer(opts)];
+  for (const entries of [app, whiteouts, ...(opts.extraLayers ?? [])]) layers.push(await buildLayer(entries, opts));
+  return assembleImage(layers, {
     ...opts,
     config: { Env: [defaultPath, 'K8TS_TEST_IMAGE=busybox'], Cmd: ['sh'], WorkingDir: '/', ...(opts.config ?? {}) },
   });
+}
+
+const rootfsLayers = new Map<string, Promise<BuiltLayer>>();
+
+/** The busybox rootfs as a layer, built once per process and flavour (gzip of 2 MB takes a while). */
+export function busyboxRootfsLayer(opts: { compression?: 'gzip' | 'none'; format?: 'oci' | 'docker' } = {}): Promise<BuiltLayer> {
+  const key = `${opts.format ?? 'oci'}/${opts.compression ?? 'gzip'}`;
+  let layer = rootfsLayers.get(key);
+  if (!layer) {
+    layer = buildLayer(busyboxRootfs(), opts);
+    rootfsLayers.set(key, layer);
+  }
+  return layer;
 }
 
 /**
@@ -209,7 +224,7 @@ export async function buildBusyboxImage(opts: BuildOptions & { extraLayers?: Lay
  * (incompressible) bytes each, in a few files per layer.
  */
 export async function buildBenchImage(layers = 5, layerBytes = 8 * 1024 * 1024): Promise<BuiltImage> {
-  const built: LayerEntry[][] = [busyboxRootfs()];
+  const built: LayerEntry[][] = [];
   for (let i = 1; i < layers; i++) {
     const files: LayerEntry[] = [{ type: 'dir', path: 'data' }, { type: 'dir', path: `data/layer-${i}` }];
     const per = Math.ceil(layerBytes / 4);
@@ -217,7 +232,9 @@ export async function buildBenchImage(layers = 5, layerBytes = 8 * 1024 * 1024):
     for (let j = 0; j < 50; j++) files.push({ type: 'file', path: `data/layer-${i}/small-${j}.txt`, content: `layer ${i} file ${j}\n` });
     built.push(files);
   }
-  return buildImage(built);
+  const out = [await busyboxRootfsLayer()];
+  for (const entries of built) out.push(await buildLayer(entries));
+  return assembleImage(out);
 }
 
 export interface IndexEntry {
