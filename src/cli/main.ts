@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { k8tsVersion, versionInfo } from '../apiserver/version.js';
 import { serverCommand } from './server-command.js';
 import { agentCommand } from './agent-command.js';
+import { imageCommand } from './image-command.js';
 
 /** The `k8ts` command line. */
 export async function main(argv: string[]): Promise<void> {
@@ -10,6 +11,7 @@ export async function main(argv: string[]): Promise<void> {
     .version(`k8ts version v${k8tsVersion} (Kubernetes ${versionInfo().gitVersion.split('+')[0]})`, '-v, --version')
     .showHelpAfterError()
     .addCommand(serverCommand())
-    .addCommand(agentCommand());
+    .addCommand(agentCommand())
+    .addCommand(imageCommand());
   await program.parseAsync(argv);
 }
