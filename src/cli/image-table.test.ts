@@ -19,9 +19,9 @@ test('columns are at least 20 wide with 3 spaces of padding; untagged images sho
       { name: 'docker.io/library/busybox', tag: 'latest', configDigest: d('a'), size: 2_000_000 },
       { name: 'x', configDigest: d('b'), size: 10 },
     ]),
-    'IMAGE                        TAG                 IMAGE ID            SIZE\n' +
-      'docker.io/library/busybox    latest              aaaaaaaaaaaaa       2MB\n' +
-      'x                            <none>              bbbbbbbbbbbbb       10B\n',
+    'IMAGE                       TAG                 IMAGE ID            SIZE\n' +
+      'docker.io/library/busybox   latest              aaaaaaaaaaaaa       2MB\n' +
+      'x                           <none>              bbbbbbbbbbbbb       10B\n',
   );
   assert.equal(formatImageTable([{ name: 'x', tag: '1', configDigest: d('b'), size: 1 }, { name: 'y', tag: '1', configDigest: d('b'), size: 1 }], { quiet: true }), `${d('b')}\n`);
 });
