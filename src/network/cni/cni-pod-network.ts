@@ -41,6 +41,8 @@ function stripPrefix(cidr: string): string {
  */
 export class CniPodNetwork implements PodNetwork {
   readonly conflist: NetworkConfList;
+  /** The same network without portmap, for pods with no hostPort (portmap's iptables work is the slow part). */
+  private readonly plainConflist: NetworkConfList;
   private readonly loopback = loopbackConflist();
   private readonly runner: PluginRunner;
   private readonly cache: ResultCache;
@@ -53,6 +55,7 @@ export class CniPodNetwork implements PodNetwork {
     this.ipamDir = join(opts.stateDir, 'networks');
     this.cache = new ResultCache(join(opts.stateDir, 'results'));
     this.conflist = k8tsConflist({ podCIDR: opts.podCIDR, bridge: opts.bridge, ipamDataDir: this.ipamDir, mtu: opts.mtu });
+    this.plainConflist = { ...this.conflist, plugins: this.conflist.plugins.filter((p) => p.type !== 'portmap') };
   }
 
   /** Node-wide set-up: forwarding on, outbound NAT for pods. Idempotent. */
@@ -71,14 +74,15 @@ export class CniPodNetwork implements PodNetwork {
     if (cached && cached.netnsPath === req.netnsPath) return resultOf(cached.result);
     const portMappings = (req.portMappings ?? []).map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, ...(p.hostIP ? { hostIP: p.hostIP } : {}) }));
     const call = { containerId: req.podUID, netns: req.netnsPath, args: this.cniArgs(req), runtimeConfig: { portMappings } };
+    const list = portMappings.length ? this.conflist : this.plainConflist;
     try {
       await this.runner.add(this.loopback, { ...call, ifName: 'lo' });
-      const result = await this.runner.add(this.conflist, { ...call, ifName: 'eth0' });
+      const result = await this.runner.add(list, { ...call, ifName: 'eth0' });
       await this.cache.put({ podUID: req.podUID, namespace: req.namespace, name: req.name, netnsPath: req.netnsPath, portMappings, result });
       return resultOf(result);
     } catch (err) {
       // Leave nothing half-made behind (an address, a veth, port mappings).
-      await this.runner.del(this.conflist, { ...call, ifName: 'eth0' }).catch(() => undefined);
+      await this.runner.del(list, { ...call, ifName: 'eth0' }).catch(() => undefined);
       throw err;
     }
   }
@@ -86,12 +90,14 @@ export class CniPodNetwork implements PodNetwork {
   async tearDown(req: PodNetworkRequest): Promise<void> {
     const cached = this.cache.get(req.podUID);
     const netns = existsSync(req.netnsPath) ? req.netnsPath : '';
-    await this.runner.del(this.conflist, {
+    // A pod set up without port mappings skipped portmap; one we know nothing about gets the full list.
+    const mappings = cached?.portMappings ?? req.portMappings ?? [];
+    await this.runner.del(cached && mappings.length === 0 ? this.plainConflist : this.conflist, {
       containerId: req.podUID,
       netns,
       ifName: 'eth0',
       args: this.cniArgs(req),
-      runtimeConfig: { portMappings: cached?.portMappings ?? req.portMappings ?? [] },
+      runtimeConfig: { portMappings: mappings },
       prevResult: cached?.result,
     });
     if (netns) await this.runner.del(this.loopback, { containerId: req.podUID, netns, ifName: 'lo' }).catch(() => undefined);

@@ -21,7 +21,10 @@ export interface PortRules {
   /** Affinity sets: name → timeout in seconds. */
   sets: Map<string, number>;
   elements: MapElement[];
-  /** Endpoint addresses that may receive their own traffic back (hairpin masquerade). */
+  /**
+   * Endpoint addresses that may receive their own traffic back (hairpin masquerade). Only
+   * endpoints on this node can: a pod's packets are DNATed on its own node.
+   */
   hairpinIPs: string[];
 }
 
@@ -116,7 +119,7 @@ export function renderPort(m: ServicePortModel, ctx: RenderContext): PortRules {
   }
 
   for (const e of used.values()) {
-    rules.hairpinIPs.push(e.ip);
+    if (!e.nodeName || e.nodeName === ctx.nodeName) rules.hairpinIPs.push(e.ip);
     if (!affinity) continue;
     const set = affinitySet(m.key, e.ip, e.port);
     rules.sets.set(set, m.affinitySeconds!);

@@ -14,6 +14,8 @@ export interface SyncResult {
   /** Lines of nft script applied. */
   lines: number;
   durationMs: number;
+  /** Of which rendering the script (the rest is `nft` loading it). */
+  renderMs: number;
   staleFlows: StaleFlow[];
 }
 
@@ -78,6 +80,7 @@ export class ProxyRuleSyncer {
     const full = this.needFull;
     const changes = this.collect();
     const script = full ? this.fullScript(changes) : this.partialScript(changes);
+    const renderMs = performance.now() - started;
     let failure: unknown;
     try {
       if (script.length > 0) await applyNft(this.host, script.join('\n') + '\n');
@@ -98,7 +101,7 @@ export class ProxyRuleSyncer {
     }
     this.elements.commit(full);
     this.needFull = false;
-    return { full, changedPorts: changes.size, lines: script.length, durationMs: performance.now() - started, staleFlows };
+    return { full, changedPorts: changes.size, lines: script.length, durationMs: performance.now() - started, renderMs, staleFlows };
   }
 
   /** Renders pending Services; returns the ports that changed (undefined: removed). */
@@ -132,21 +135,20 @@ export class ProxyRuleSyncer {
     const ports = new Map<string, PortRules>();
     for (const [k, p] of this.applied) if (!changes.has(k)) ports.set(k, p.rules);
     for (const [k, p] of changes) if (p) ports.set(k, p.rules);
-    return [...lines, ...this.portsScript(ports), ...this.elementLines(this.elements.all())];
+    return [...lines, ...this.portsBlock(ports), ...this.elementLines(this.elements.all())];
   }
 
-  private portsScript(ports: Map<string, PortRules>): string[] {
-    const t = `ip ${this.base.table}`;
-    const decl: string[] = [];
-    const rules: string[] = [];
+  /** All ports' sets and chains in nft's block syntax, which parses faster than one command per rule. */
+  private portsBlock(ports: Map<string, PortRules>): string[] {
+    const out = [`table ip ${this.base.table} {`];
     for (const r of ports.values()) {
-      for (const [set, timeout] of r.sets) decl.push(`add set ${t} ${set} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ; }`);
-      for (const [chain, body] of r.chains) {
-        decl.push(`add chain ${t} ${chain}`);
-        for (const rule of body) rules.push(`add rule ${t} ${chain} ${rule}`);
-      }
+      for (const [set, timeout] of r.sets) out.push(`set ${set} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeout}s ; }`);
     }
-    return [...decl, ...rules];
+    for (const r of ports.values()) {
+      for (const [chain, body] of r.chains) out.push(`chain ${chain} {`, ...body, '}');
+    }
+    out.push('}');
+    return out;
   }
 
   private elementLines(changes: ElementChange[]): string[] {
