@@ -30,6 +30,8 @@ export interface BlobWriter {
   readonly written: number;
 }
 
+const WRITE_BATCH = 1024 * 1024;
+
 export class BlobStore {
   readonly blobsDir: string;
   readonly ingestDir: string;
@@ -105,6 +107,17 @@ export class BlobStore {
     const final = this.path(digest);
     let written = 0;
     let closed = false;
+    // Network chunks are small (16–64 kB); writing them one await at a time made the disk
+    // round trips, not the network, the pace of a pull. They are gathered into 1 MB writes.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const batch = pending;
+      pending = [];
+      pendingBytes = 0;
+      await fh.writev(batch);
+    };
     const close = async () => {
       if (!closed) {
         closed = true;
@@ -118,10 +131,16 @@ export class BlobStore {
       write: async (chunk) => {
         hash.update(chunk);
         written += chunk.length;
-        await fh.write(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= WRITE_BATCH) await flush();
       },
       commit: async () => {
-        await close();
+        try {
+          await flush();
+        } finally {
+          await close();
+        }
         const { algorithm } = splitDigest(digest);
         const actual = `${algorithm}:${hash.digest('hex')}`;
         if (actual !== digest || (size !== undefined && size >= 0 && written !== size)) {

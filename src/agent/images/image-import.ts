@@ -9,7 +9,6 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readArchive, type ArchiveContents } from './archive-reader.js';
-import { decompressed } from './decompress.js';
 import { parseImageRef } from './image-ref.js';
 import type { ImageStore } from './image-store.js';
 import { pullLeaseId } from './lease-store.js';
@@ -174,7 +173,7 @@ class Importer {
   private async unpack(blobDigest: string, diffID: string): Promise<void> {
     await this.hold(diffID);
     if (await this.store.layers.get(diffID)) return;
-    await this.store.layers.unpack(diffID, decompressed(createReadStream(this.store.blobs.path(blobDigest))));
+    await this.store.layers.unpack(diffID, createReadStream(this.store.blobs.path(blobDigest)));
   }
 
   private async record(name: string, digest: string, manifestDigest: string, configDigest: string): Promise<ImageRecord> {

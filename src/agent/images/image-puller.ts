@@ -7,18 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
-import { decompressed } from './decompress.js';
+import type { Readable } from 'node:stream';
 import type { ImageRef } from './image-ref.js';
 import type { PullProgress, RegistryAuth } from './image-service.js';
 import { ImagePullError } from './image-service.js';
 import type { ImageStore } from './image-store.js';
-import type { LayerRecord } from './layer-store.js';
+import type { LayerRecord, LayerWriter } from './layer-store.js';
 import { pullLeaseId } from './lease-store.js';
 import { layerCompression, parseManifest, type Descriptor, type ImageManifest, type OciImageConfig, type Platform } from './oci-types.js';
 import { formatPlatform, hostPlatform, selectManifest } from './platform.js';
-import { pullError } from './pull-errors.js';
+import { pullError, type PullStage } from './pull-errors.js';
 import type { ImageRecord } from './ref-store.js';
 import { resolveEndpoints, rewriteRepository, type RegistriesConfig } from './registries-config.js';
 import { RegistryClient, type FetchedManifest } from './registry-client.js';
@@ -175,7 +173,7 @@ export class ImagePuller {
 
   private async unpackLocal(ref: string, desc: Descriptor, diffID: string): Promise<LayerRecord> {
     try {
-      return await this.store.layers.unpack(diffID, decompressed(createReadStream(this.store.blobs.path(desc.digest))));
+      return await this.store.layers.unpack(diffID, createReadStream(this.store.blobs.path(desc.digest)));
     } catch (err) {
       throw pullError(ref, { kind: 'unpack', diffID }, err);
     }
@@ -189,38 +187,39 @@ export class ImagePuller {
     } catch (err) {
       throw pullError(ref, { kind: 'fetch', digest: desc.digest }, err);
     }
-    const writer = await this.store.blobs.writer(desc.digest, desc.size);
-    const compressed = new PassThrough({ highWaterMark: 1024 * 1024 });
-    let unpackFailure: unknown;
-    const unpacking = this.store.layers.unpack(diffID, decompressed(compressed)).catch((err: unknown) => {
-      unpackFailure = err;
+    const blob = await this.store.blobs.writer(desc.digest, desc.size);
+    let layer: LayerWriter;
+    try {
+      layer = await this.store.layers.open(diffID);
+    } catch (err) {
       body.destroy();
-      throw err;
-    });
-    const unpackFailed = unpacking.then(
-      () => new Promise<never>(() => undefined),
-      (err: unknown) => Promise.reject(err),
-    );
-    unpackFailed.catch(() => undefined);
+      await blob.abort();
+      throw pullError(ref, { kind: 'unpack', diffID }, err);
+    }
+    let stage: PullStage = { kind: 'fetch', digest: desc.digest };
     try {
       let done = 0;
       for await (const chunk of body) {
         const buf = chunk as Buffer;
-        await writer.write(buf);
+        stage = { kind: 'fetch', digest: desc.digest };
+        await blob.write(buf);
+        stage = { kind: 'unpack', diffID };
+        await layer.write(buf);
         done += buf.length;
         report(done);
-        if (!compressed.write(buf)) await Promise.race([once(compressed, 'drain'), unpackFailed]);
       }
-      compressed.end();
-      await writer.commit();
-      return await unpacking;
+      stage = { kind: 'fetch', digest: desc.digest };
+      await blob.commit();
     } catch (err) {
       body.destroy();
-      compressed.destroy(err instanceof Error ? err : new Error(String(err)));
-      await writer.abort();
-      await unpacking.catch(() => undefined);
-      if (unpackFailure !== undefined) throw pullError(ref, { kind: 'unpack', diffID }, unpackFailure);
-      throw pullError(ref, { kind: 'fetch', digest: desc.digest }, err);
+      await blob.abort();
+      await layer.abort();
+      throw pullError(ref, stage, err);
+    }
+    try {
+      return await layer.commit();
+    } catch (err) {
+      throw pullError(ref, { kind: 'unpack', diffID }, err);
     }
   }
 }

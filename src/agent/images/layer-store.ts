@@ -1,23 +1,28 @@
 /**
  * Unpacked layers, one directory per diffID (`layers/sha256/<hex>/rootfs`), shared by every
  * image that has the layer and never written after they appear (they are overlayfs lower
- * dirs). A layer is unpacked into `layers/tmp/<pid>-…`, its diffID checked against the bytes
- * actually read, and the folder renamed into place in one step.
+ * dirs). A layer is unpacked (in a worker thread) into `layers/tmp/<pid>-…`, its diffID
+ * checked against the bytes actually read, and the folder renamed into place in one step.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
 import { splitDigest } from './digest.js';
 import { DigestMismatchError } from './blob-store.js';
-import { unpackLayer } from './layer-unpack.js';
 import { removeStale, tempName } from './temp-names.js';
+import { unpackPool, type UnpackJob } from './unpack-pool.js';
 
 export interface LayerRecord {
   diffID: string;
   /** Bytes of file content in the layer. */
   size: number;
   unpackedAt: string;
+}
+
+/** An unpack in progress (see LayerStore.open). */
+export interface LayerWriter {
+  write(chunk: Buffer): Promise<void>;
+  commit(): Promise<LayerRecord>;
+  abort(): Promise<void>;
 }
 
 export class LayerStore {
@@ -50,51 +55,68 @@ export class LayerStore {
   }
 
   /**
-   * Unpacks an uncompressed layer tar as `diffID`, verifying that the tar hashes to it.
-   * When another unpack of the same layer won the race, its result is kept and returned.
+   * Opens an unpack of layer `diffID` in a worker thread: feed it the layer blob (gzip,
+   * zstd or plain tar; the bytes decide), then commit, which checks the tar against the
+   * diffID and renames the folder into place. When another unpack of the same layer won
+   * the race, its result is kept and returned.
    *
    * @example
-   * const rec = await layers.unpack(config.rootfs.diff_ids[0], gunzippedStream);
+   * const w = await layers.open(config.rootfs.diff_ids[0]);
+   * for await (const chunk of blob) await w.write(chunk);
+   * const rec = await w.commit();
    */
-  async unpack(diffID: string, tarStream: Readable): Promise<LayerRecord> {
+  async open(diffID: string): Promise<LayerWriter> {
     const { algorithm } = splitDigest(diffID);
     const work = join(this.tmpDir, tempName());
     await mkdir(join(work, 'rootfs'), { recursive: true });
+    let job: UnpackJob;
     try {
-      const hash = createHash(algorithm);
-      const hashing = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      tarStream.once('error', (err) => hashing.destroy(err));
-      const ended = new Promise<void>((resolve, reject) => {
-        hashing.once('end', resolve);
-        hashing.once('error', reject);
-      });
-      const stats = await unpackLayer(tarStream.pipe(hashing), join(work, 'rootfs'));
-      // The tar may carry padding after its end marker; the diffID covers every byte.
-      hashing.resume();
-      await ended;
-      const actual = `${algorithm}:${hash.digest('hex')}`;
-      if (actual !== diffID) throw new DigestMismatchError(diffID, actual);
-      const record: LayerRecord = { diffID, size: stats.size, unpackedAt: new Date().toISOString() };
-      await writeFile(join(work, 'layer.json'), JSON.stringify(record));
-      await mkdir(join(this.layersDir, algorithm), { recursive: true });
-      try {
-        await rename(work, this.base(diffID));
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-        await rm(work, { recursive: true, force: true });
-        return (await this.get(diffID)) ?? record;
-      }
-      return record;
+      job = await unpackPool.start(join(work, 'rootfs'), algorithm);
     } catch (err) {
       await rm(work, { recursive: true, force: true });
       throw err;
     }
+    const discard = () => rm(work, { recursive: true, force: true });
+    return {
+      write: (chunk) => job.write(chunk),
+      abort: async () => {
+        await job.abort();
+        await discard();
+      },
+      commit: async () => {
+        try {
+          const { diffID: actual, stats } = await job.end();
+          if (actual !== diffID) throw new DigestMismatchError(diffID, actual);
+          const record: LayerRecord = { diffID, size: stats.size, unpackedAt: new Date().toISOString() };
+          await writeFile(join(work, 'layer.json'), JSON.stringify(record));
+          await mkdir(join(this.layersDir, algorithm), { recursive: true });
+          try {
+            await rename(work, this.base(diffID));
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+            await discard();
+            return (await this.get(diffID)) ?? record;
+          }
+          return record;
+        } catch (err) {
+          await discard();
+          throw err;
+        }
+      },
+    };
+  }
+
+  /** Unpacks a whole layer blob from a stream (a file, say). */
+  async unpack(diffID: string, blob: AsyncIterable<Buffer>): Promise<LayerRecord> {
+    const w = await this.open(diffID);
+    try {
+      for await (const chunk of blob) await w.write(chunk);
+    } catch (err) {
+      await w.abort();
+      throw err;
+    }
+    return w.commit();
   }
 
   /** Removes a layer: first renamed out of sight, so a crash never leaves half a layer under its name. */

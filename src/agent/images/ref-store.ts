@@ -40,8 +40,14 @@ export class RefStore {
     return readJson<ImageRecord>(this.file(ref));
   }
 
+  /**
+   * Atomic (temp file + rename) but not fsynced: on ext4 an fsync here would flush every
+   * layer written by the pull first (a second or more on a busy disk), and the unpacked
+   * layers are not synced either — containerd does not sync them by default. A kill -9
+   * leaves the old record or the new one; a power cut may need a re-pull.
+   */
   async put(record: ImageRecord): Promise<void> {
-    await writeJsonAtomic(this.file(record.ref), record);
+    await writeJsonAtomic(this.file(record.ref), record, { durable: false });
   }
 
   async delete(ref: string): Promise<boolean> {
