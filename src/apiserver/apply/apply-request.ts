@@ -1,7 +1,7 @@
-import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../api/types.js';
-import { ApiError } from '../errors.js';
+import { ApiError, type StatusReason } from '../errors.js';
 import { readBody } from '../http/body.js';
+import { yamlWithDuplicateFields } from '../http/duplicate-fields.js';
 import type { ResourceRequest } from '../http/context.js';
 import { apiVersionOf } from '../registry/resource.js';
 import { handleFieldValidation, parseFieldValidation, pruneUnknownFields } from '../openapi/index.js';
@@ -15,12 +15,14 @@ import type { WriteInfo } from './field-manager.js';
 export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 
 /** Reads the apply configuration: YAML (JSON is YAML too), one object of this kind. */
-async function readConfig(r: ResourceRequest, expectVersion: string, expectKind: string): Promise<KubeObject> {
+async function readConfig(r: ResourceRequest, expectVersion: string, expectKind: string, duplicates: string[]): Promise<KubeObject> {
   const text = (await readBody(r.req)).toString('utf8');
   if (text.trim() === '') throw ApiError.badRequest('the body of the request was empty');
   let value: unknown;
   try {
-    value = parseYaml(text);
+    const parsed = yamlWithDuplicateFields(text);
+    value = parsed.value;
+    duplicates.push(...parsed.duplicates);
   } catch (err) {
     throw ApiError.badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -49,15 +51,17 @@ export async function handleApply(r: ResourceRequest, ns: string | undefined, dr
   if (!manager) throw applyNeedsManager();
   const force = query.get('force') === 'true';
   const apiVersion = apiVersionOf(store.def);
-  const config = await readConfig(r, apiVersion, store.def.kind);
+  const duplicates: string[] = [];
+  const config = await readConfig(r, apiVersion, store.def.kind, duplicates);
   const directive = parseFieldValidation(query, 'Patch');
   const unknown = pruneUnknownFields(config, apiVersion, store.def.kind);
   if (directive === 'Strict' && unknown.length) {
+    // Kubernetes fails to type the configuration against the schema: a reason-less error.
     const where = `${ns ? `${ns}/` : ''}${info.name}; ${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}, Kind=${store.def.kind}`;
     const fields = unknown.map((u) => `.${u.replace(/^unknown field "(.*)"$/, '$1')}: field not declared in schema`);
-    throw ApiError.badRequest(`failed to create typed patch object (${where}): ${fields.join(', ')}`);
+    throw new ApiError(500, '' as StatusReason, `failed to create typed patch object (${where}): ${fields.join(', ')}`);
   }
-  warn(r, handleFieldValidation(directive, unknown));
+  warn(r, handleFieldValidation(directive, [...duplicates, ...unknown], { kind: store.def.kind, version: apiVersion.split('/').pop()! }));
   const fm = defaultFieldManager();
   const subresource = info.subresource === 'status' ? 'status' : undefined;
   const write = (): WriteInfo => ({

@@ -127,3 +127,17 @@ describe('FieldManager.trackUpdate', () => {
     });
   });
 });
+
+describe('FieldManager.apply after a managedFields upgrade', () => {
+  test('a map the applier owned as a whole keeps the entries it still applies', () => {
+    const live = fm.apply(undefined, deployment(2), info('kubectl'), false);
+    // kubectl's client-side-apply upgrade hands over sets where maps are members (`.`).
+    live.metadata.managedFields![0]!.fieldsV1 = {
+      'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+      'f:spec': { 'f:replicas': {}, 'f:template': { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } } },
+    };
+    const out = fm.apply(live, deployment(2), info('kubectl'), true);
+    assert.deepEqual(out.metadata.labels, { app: 'web' });
+    assert.deepEqual((out.spec as any).template.metadata.labels, { app: 'web' });
+  });
+});

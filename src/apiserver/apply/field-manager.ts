@@ -122,11 +122,12 @@ export class FieldManager {
     const set = this.scoped(toFieldSet(this.view, cfg, root), w);
     // Fields this manager applied before and dropped now go, unless someone else still holds them.
     if (previous) {
-      let dropped = previous.set.difference(set);
-      for (const [key, m] of managers) if (key !== id) dropped = dropped.difference(m.set);
+      let kept = set;
+      for (const [key, m] of managers) if (key !== id) kept = kept.union(m.set);
+      const dropped = previous.set.difference(kept);
       if (!dropped.empty) {
         merged = structuredClone(merged);
-        removeItems(this.view, merged, dropped, root);
+        removeItems(this.view, merged, dropped, root, kept);
       }
     }
     const cmp = compare(this.view, liveBare, merged, root);

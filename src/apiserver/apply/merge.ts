@@ -39,21 +39,28 @@ export function merge(view: TypeView, live: unknown, config: unknown, schemaNode
 
 /**
  * Deletes the members of `set` from `value` (in place): fields, list elements and set values.
- * Maps and lists left empty by the removal go too, as Go's `omitempty` would drop them.
+ * A map or list element that is a member but still has fields in `keep` (owned by someone)
+ * stays, losing only what nobody owns. Maps and lists left empty by the removal go too, as
+ * Go's `omitempty` would drop them.
  */
-export function removeItems(view: TypeView, value: unknown, set: FieldSet, schemaNode: TypeNode): void {
+export function removeItems(view: TypeView, value: unknown, set: FieldSet, schemaNode: TypeNode, keep?: FieldSet): void {
   const node = shapeOf(schemaNode, value);
+  const held = (element: string): FieldSet | undefined => {
+    const k = keep?.children.get(element);
+    return k && !k.empty ? k : undefined;
+  };
   if (node.kind === 'map' && isObject(value)) {
     for (const [element, sub] of set.children) {
       if (!element.startsWith('f:')) continue;
       const key = element.slice(2);
       if (!Object.hasOwn(value, key)) continue;
-      if (sub.member) {
+      const kept = held(element);
+      if (sub.member && !kept) {
         delete value[key];
         continue;
       }
       const child = value[key];
-      removeItems(view, child, sub, view.node(node.child(key)));
+      removeItems(view, child, sub, view.node(node.child(key)), kept);
       if ((isObject(child) && Object.keys(child).length === 0) || (Array.isArray(child) && child.length === 0)) delete value[key];
     }
     return;
@@ -61,10 +68,12 @@ export function removeItems(view: TypeView, value: unknown, set: FieldSet, schem
   if (node.kind === 'list' && Array.isArray(value)) {
     const item = view.node(node.item);
     for (let i = value.length - 1; i >= 0; i--) {
-      const sub = set.children.get(itemElement(node, value[i], i));
+      const element = itemElement(node, value[i], i);
+      const sub = set.children.get(element);
       if (!sub) continue;
-      if (sub.member) value.splice(i, 1);
-      else removeItems(view, value[i], sub, item);
+      const kept = held(element);
+      if (sub.member && !kept) value.splice(i, 1);
+      else removeItems(view, value[i], sub, item, kept);
     }
   }
 }

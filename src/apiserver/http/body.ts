@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError } from '../errors.js';
 import { parseMediaType } from './media-type.js';
+import { jsonDuplicateFields, yamlWithDuplicateFields } from './duplicate-fields.js';
 
 /** Kubernetes' limit on request bodies (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -40,19 +41,30 @@ export const OBJECT_BODY_TYPES = ['application/json', 'application/yaml', 'appli
 
 /**
  * Decodes an object body by Content-Type (JSON when absent, as Kubernetes assumes).
- * Malformed input is a 400 with the parser's reason; an unknown type a 415.
+ * Malformed input is a 400 with the parser's reason; an unknown type a 415. Given `duplicates`,
+ * JSON and YAML bodies also report repeated keys there (`duplicate field "spec.replicas"`),
+ * for fieldValidation to act on.
  */
-export function decodeObjectBody(body: Buffer, contentType: string | undefined, protobuf?: ProtobufDecoder): Record<string, unknown> {
+export function decodeObjectBody(
+  body: Buffer,
+  contentType: string | undefined,
+  protobuf?: ProtobufDecoder,
+  duplicates?: string[],
+): Record<string, unknown> {
   const type = contentType ? parseMediaType(contentType).type : 'application/json';
   let value: unknown;
   switch (type) {
     case 'application/json':
     case '':
-      value = parseJson(body);
+      value = parseJson(body, duplicates);
       break;
     case 'application/yaml':
       try {
-        value = parseYaml(body.toString('utf8'));
+        if (duplicates) {
+          const parsed = yamlWithDuplicateFields(body.toString('utf8'));
+          value = parsed.value;
+          duplicates.push(...parsed.duplicates);
+        } else value = parseYaml(body.toString('utf8'));
       } catch (err) {
         throw ApiError.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
       }
@@ -74,12 +86,16 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined, 
   return value as Record<string, unknown>;
 }
 
-export function parseJson(body: Buffer): unknown {
+/** Parses a JSON body; given `duplicates`, repeated keys are reported there too. */
+export function parseJson(body: Buffer, duplicates?: string[]): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw ApiError.badRequest('the body of the request was empty');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw ApiError.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
+  if (duplicates) duplicates.push(...jsonDuplicateFields(text));
+  return value;
 }

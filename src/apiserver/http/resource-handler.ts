@@ -76,7 +76,8 @@ function respondList(r: ResourceRequest, items: KubeObject[], meta: { resourceVe
 /** Reads and checks an object body: its apiVersion/kind must be this resource's (or absent). */
 async function readObject(r: ResourceRequest, expectKind = r.store.def.kind, expectVersion = apiVersionOf(r.store.def)): Promise<KubeObject> {
   const body = await readBody(r.req);
-  const obj = decodeObjectBody(body, r.req.headers['content-type'], r.ctx.protobuf?.decode) as KubeObject;
+  const duplicates: string[] = [];
+  const obj = decodeObjectBody(body, r.req.headers['content-type'], r.ctx.protobuf?.decode, duplicates) as KubeObject;
   if (obj.apiVersion !== undefined && obj.apiVersion !== expectVersion) {
     throw ApiError.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expectVersion})`);
   }
@@ -89,7 +90,7 @@ async function readObject(r: ResourceRequest, expectKind = r.store.def.kind, exp
   // Unknown fields: rejected under fieldValidation=Strict, dropped with a warning otherwise.
   const directive = parseFieldValidation(r.query, r.info.verb === 'create' ? 'Create' : 'Update');
   const unknown = pruneUnknownFields(obj, expectVersion, expectKind);
-  warn(r, handleFieldValidation(directive, unknown, { kind: expectKind, version: expectVersion.split('/').pop()! }));
+  warn(r, handleFieldValidation(directive, [...duplicates, ...unknown], { kind: expectKind, version: expectVersion.split('/').pop()! }));
   obj.metadata ??= {};
   obj.apiVersion = expectVersion;
   obj.kind = expectKind;
@@ -111,11 +112,14 @@ function patchTypes(r: ResourceRequest): string[] {
   return [...Object.keys(r.ctx.patchers), APPLY_PATCH_TYPE];
 }
 
-async function readPatch(r: ResourceRequest): Promise<{ type: string; patch: unknown }> {
+async function readPatch(r: ResourceRequest): Promise<{ type: string; patch: unknown; duplicates: string[] }> {
   const type = parseMediaType(r.req.headers['content-type'] ?? '').type;
   if (!r.ctx.patchers[type]) throw ApiError.unsupportedMediaType(type, patchTypes(r));
   const body = await readBody(r.req);
-  return { type, patch: parseJson(body) };
+  const duplicates: string[] = [];
+  // A JSON patch is a list of operations: repeated keys there are not fields of the object.
+  const patch = parseJson(body, type === 'application/json-patch+json' ? undefined : duplicates);
+  return { type, patch, duplicates };
 }
 
 function deleteOptionsFrom(query: URLSearchParams, body: Record<string, unknown>) {
@@ -208,13 +212,13 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
       const fieldManager = fieldManagerOf(query, r.req, 'Patch');
       if (parseMediaType(r.req.headers['content-type'] ?? '').type === APPLY_PATCH_TYPE) return handleApply(r, ns, dryRun);
       if (query.has('force')) throw forceNotAllowed();
-      const { type, patch } = await readPatch(r);
+      const { type, patch, duplicates } = await readPatch(r);
       const directive = parseFieldValidation(query, 'Patch');
       const patchType = patchKinds[type] ?? 'merge';
       const out = await store.update(ns, info.name!, (current) => {
         const patched = applyPatchBody(r, current, type, patch);
         const unknown = pruneUnknownFields(patched, apiVersionOf(store.def), store.def.kind);
-        warn(r, handleFieldValidation(directive, unknown, { patchType, patch, patched }));
+        warn(r, handleFieldValidation(directive, [...duplicates, ...unknown], { patchType, patch, patched }));
         return patched;
       }, {
         dryRun,
