@@ -4,6 +4,7 @@ import { defaultServiceAccountController, rootCaPublisher } from '../controllers
 import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
 import { catalogNetworkApi } from '../network/cluster-api.js';
 import { ServiceLoadBalancerController } from '../network/proxy/service-lb.js';
+import { nodeNetworkRbacComponent } from '../network/node-network-rbac.js';
 import type { ServerComponent } from './component.js';
 import { schedulingComponents } from './scheduling-components.js';
 import type { ServerConfig } from './config.js';
@@ -34,6 +35,7 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     controllerComponent('root-ca-cert-publisher', (c) => rootCaPublisher(c.catalog, c.pki.caCertPem, c.log)),
     controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
     controllerComponent('servicelb', (c) => new ServiceLoadBalancerController(catalogNetworkApi(c.catalog), c.log)),
+    nodeNetworkRbacComponent(),
     ...schedulingComponents(_config),
   ];
 }

@@ -1,7 +1,8 @@
 /** Settings of the proxy's nft table that are fixed for its lifetime. */
 export interface BaseTableOptions {
   table: string;
-  serviceCIDR: string;
+  /** `--service-cidr`: addresses in it that match no service are dropped (when known). */
+  serviceCIDR?: string;
   /** Pod traffic (from inside this range) to a cluster IP is not masqueraded. */
   clusterCIDR?: string;
   /** The packet mark bit meaning "masquerade this" (kube-proxy uses 14). */
@@ -47,14 +48,14 @@ export function baseTableScript(o: BaseTableOptions): string[] {
     'masquerade fully-random',
   ]);
   chain('services', [
-    ...(o.clusterCIDR ? [`ip daddr ${o.serviceCIDR} ip saddr != ${o.clusterCIDR} jump mark-for-masq`] : []),
+    ...(o.clusterCIDR ? [`ip daddr @cluster-ips ip saddr != ${o.clusterCIDR} jump mark-for-masq`] : []),
     'ip daddr . meta l4proto . th dport vmap @service-ips',
     `fib daddr type local${o.localhostNodePorts ? '' : ' ip daddr != 127.0.0.0/8'} meta l4proto . th dport vmap @service-nodeports`,
   ]);
   chain('reject-chain', ['meta l4proto tcp reject with tcp reset', 'reject']);
   chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services']);
   chain('nodeport-endpoints-check', ['fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports']);
-  chain('cluster-ips-check', ['ip daddr @cluster-ips reject', `ip daddr ${o.serviceCIDR} drop`]);
+  chain('cluster-ips-check', ['ip daddr @cluster-ips reject', ...(o.serviceCIDR ? [`ip daddr ${o.serviceCIDR} drop`] : [])]);
   chain('nat-prerouting', ['jump services'], 'type nat hook prerouting priority -100');
   chain('nat-output', ['jump services'], 'type nat hook output priority -100');
   chain('nat-postrouting', ['jump masquerading'], 'type nat hook postrouting priority 100');

@@ -17,8 +17,8 @@ export interface ServiceProxyOptions {
   api?: NetworkApi;
   client?: RestClient;
   catalog?: ResourceCatalog;
-  /** `--service-cidr`: addresses in it that match no service are dropped. */
-  serviceCIDR: string;
+  /** `--service-cidr`: addresses in it that match no service are dropped (optional). */
+  serviceCIDR?: string;
   /** `--cluster-cidr`: traffic from outside it to a cluster IP is masqueraded. */
   clusterCIDR?: string;
   /** Where the node's nft and conntrack run (default: this machine). */
