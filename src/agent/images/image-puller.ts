@@ -162,7 +162,7 @@ export class ImagePuller {
       return;
     }
     if (layerCompression(desc.mediaType) === 'unknown') {
-      throw new ImagePullError(`failed to pull and unpack image ${JSON.stringify(ref)}: unsupported layer media type ${desc.mediaType}`, 'Invalid');
+      throw new ImagePullError(`failed to pull and unpack image ${JSON.stringify(ref)}: unsupported layer media type ${desc.mediaType}`, 'Content');
     }
     await this.layerFlights.do(diffID, async () => {
       if (await this.store.blobs.has(desc.digest)) return this.unpackLocal(ref, desc, diffID);

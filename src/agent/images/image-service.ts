@@ -48,11 +48,16 @@ export interface PullProgress {
   total: number;
 }
 
-/** Why a pull failed, worded for `ErrImagePull` events (the registry's own reason when it gave one). */
+/**
+ * Why a pull failed, worded for `ErrImagePull` events (the registry's own reason when it gave one).
+ * `Invalid`: the reference does not parse (the message is the kubelet's InvalidImageName text).
+ * `Content` (added by the image store): what the registry sent is unusable — a digest
+ * mismatch, an unsupported media type, a broken layer.
+ */
 export class ImagePullError extends Error {
   constructor(
     message: string,
-    readonly reason: 'NotFound' | 'Unauthorized' | 'Network' | 'Invalid' | 'NeverPull',
+    readonly reason: 'NotFound' | 'Unauthorized' | 'Network' | 'Invalid' | 'NeverPull' | 'Content',
     options?: { cause?: unknown },
   ) {
     super(message, options);

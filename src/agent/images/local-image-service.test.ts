@@ -3,11 +3,12 @@
 // concurrent pulls, a missing image and a damaged blob.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
-import { buildBusyboxImage, buildImage, buildMultiArchImages, pushImage, pushIndex, type BuiltImage } from '../../../test/support/test-images.js';
+import { buildBusyboxImage, buildImage, buildMultiArchImages, busyboxImageFacts, pushImage, pushIndex, type BuiltImage } from '../../../test/support/test-images.js';
 import { ImagePullError } from './image-service.js';
 import { LocalImageService } from './local-image-service.js';
 import { parseRegistriesConfig } from './registries-config.js';
@@ -58,6 +59,17 @@ test('pulls an OCI image: layers unpacked, config and imageID as the kubelet rep
   for (const l of busybox.layers) assert.ok(existsSync(join(images.root, 'blobs/sha256', l.digest.slice(7))));
   assert.deepEqual(readdirSync(join(images.root, 'ingest')), []);
   assert.deepEqual((await images.listImages()).map((i) => i.ref), [info.ref]);
+  // The pulled layers, stacked by a real overlayfs mount, show the whiteout layer's effect.
+  const merged = join(work, `k8ts-merged-${n++}`);
+  mkdirSync(merged);
+  execFileSync('mount', ['-t', 'overlay', 'k8ts-images-test', '-o', `lowerdir=${[...info.layers].reverse().join(':')}`, merged]);
+  try {
+    assert.equal(existsSync(join(merged, busyboxImageFacts.removedFile)), false);
+    assert.deepEqual(readdirSync(join(merged, busyboxImageFacts.opaqueDir)), ['fresh.txt']);
+    assert.equal(readFileSync(join(merged, busyboxImageFacts.keptFile), 'utf8'), busyboxImageFacts.keptContent);
+  } finally {
+    execFileSync('umount', [merged]);
+  }
 });
 
 test('pull policies: IfNotPresent reuses, Never refuses what is missing, Always re-resolves', async () => {
@@ -92,7 +104,12 @@ test('a missing image fails with the registry\'s reason', async () => {
     return true;
   });
   await assert.rejects(images.ensureImage(`${registry.host}/k8ts/busybox:nope`, 'Always'), /not found: manifest unknown: manifest unknown$/);
-  await assert.rejects(images.ensureImage('Not/Valid', 'Always'), (err: unknown) => err instanceof ImagePullError && err.reason === 'Invalid');
+  await assert.rejects(images.ensureImage('Not/Valid', 'Always'), (err: unknown) => {
+    assert.ok(err instanceof ImagePullError);
+    assert.equal(err.reason, 'Invalid');
+    assert.equal(err.message, 'Failed to apply default image tag "Not/Valid": couldn\'t parse image name "Not/Valid": invalid reference format: repository name (Valid) must be lowercase');
+    return true;
+  });
   assert.deepEqual(await images.listImages(), []);
 });
 
@@ -177,6 +194,7 @@ test('a blob that does not match its digest is rejected and not stored', async (
   const images = await open();
   await assert.rejects(images.ensureImage(`${registry.host}/k8ts/victim:1`, 'IfNotPresent'), (err: unknown) => {
     assert.ok(err instanceof ImagePullError);
+    assert.equal(err.reason, 'Content');
     assert.match(err.message, /digest mismatch/);
     return true;
   });

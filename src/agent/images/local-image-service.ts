@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { importArchive, type ImportOptions } from './image-import.js';
 import { ImagePuller } from './image-puller.js';
-import { InvalidReferenceError, parseImageRef, type ImageRef } from './image-ref.js';
+import { invalidImageNameMessage, InvalidReferenceError, parseImageRef, type ImageRef } from './image-ref.js';
 import {
   ImagePullError,
   type ImageInfo,
@@ -89,7 +89,7 @@ export class LocalImageService implements ImageService {
     const ref = typeof image === 'string' ? parse(image) : image;
     const rec = await this.pulls.do(ref.ref, () => this.puller.pull({ ref, auth: opts.auth, onProgress: opts.onProgress }));
     const info = await this.store.imageInfo(rec);
-    if (!info) throw new ImagePullError(`image ${ref.ref} was pulled but its content is incomplete`, 'Invalid');
+    if (!info) throw new ImagePullError(`image ${ref.ref} was pulled but its content is incomplete`, 'Content');
     return info;
   }
 
@@ -198,13 +198,12 @@ export class LocalImageService implements ImageService {
   }
 }
 
+/** Parses a reference; an invalid one is an ImagePullError `Invalid` with the kubelet's InvalidImageName message. */
 function parse(image: string): ImageRef {
   try {
     return parseImageRef(image);
   } catch (err) {
-    if (err instanceof InvalidReferenceError) {
-      throw new ImagePullError(`couldn't parse image name ${JSON.stringify(image)}: ${err.message}`, 'Invalid', { cause: err });
-    }
+    if (err instanceof InvalidReferenceError) throw new ImagePullError(invalidImageNameMessage(image)!, 'Invalid', { cause: err });
     throw err;
   }
 }

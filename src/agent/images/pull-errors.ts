@@ -38,5 +38,5 @@ function classify(ref: string, err: unknown): [ImagePullError['reason'], string]
   }
   if (err instanceof TokenError) return ['Unauthorized', `failed to authorize: ${err.message}`];
   if (err instanceof HttpTransportError) return ['Network', `failed to do request: ${err.message}`];
-  return ['Invalid', err instanceof Error ? err.message : String(err)];
+  return ['Content', err instanceof Error ? err.message : String(err)];
 }
