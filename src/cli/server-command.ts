@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { defaultServerConfig, type ServerConfig } from '../server/config.js';
+import { networkServiceOptions, networkServicesFrom } from './network-flags.js';
 import { nodeServerConfig, nodeServerOptions } from './node-flags.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -30,6 +31,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--disable-agent', 'run only the control plane, no embedded node agent').default(false))
     .addOption(new Option('--disable <component>', 'do not run a packaged component, e.g. ingress (repeatable)').default([]).argParser(collect));
   for (const o of nodeServerOptions()) cmd.addOption(o);
+  for (const o of networkServiceOptions()) cmd.addOption(o);
   return cmd
     .action(async (opts: Record<string, unknown>) => {
       const config: ServerConfig = {
@@ -46,6 +48,7 @@ export function serverCommand(): Command {
         disableAgent: opts.disableAgent as boolean,
         disable: opts.disable as string[],
         ...nodeServerConfig(opts),
+        networkServices: networkServicesFrom(opts),
       };
       const { startServer } = await import('../server/start-server.js');
       const server = await startServer(config);

@@ -5,6 +5,8 @@ import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller
 import { catalogNetworkApi } from '../network/cluster-api.js';
 import { ServiceLoadBalancerController } from '../network/proxy/service-lb.js';
 import { nodeNetworkRbacComponent } from '../network/node-network-rbac.js';
+import { dnsComponent } from '../network/dns/dns-component.js';
+import { ingressComponent } from '../network/ingress/ingress-component.js';
 import type { ServerComponent } from './component.js';
 import { schedulingComponents } from './scheduling-components.js';
 import type { ServerConfig } from './config.js';
@@ -35,6 +37,8 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     controllerComponent('root-ca-cert-publisher', (c) => rootCaPublisher(c.catalog, c.pki.caCertPem, c.log)),
     controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
     controllerComponent('servicelb', (c) => new ServiceLoadBalancerController(catalogNetworkApi(c.catalog), c.log)),
+    dnsComponent({ listen: _config.networkServices?.clusterDnsListen, clusterDomain: _config.networkServices?.clusterDomain }),
+    ingressComponent({ httpPort: _config.networkServices?.ingressHttpPort, httpsPort: _config.networkServices?.ingressHttpsPort }),
     nodeNetworkRbacComponent(),
     ...schedulingComponents(_config),
   ];

@@ -17,6 +17,8 @@ export interface ServerConfig {
   /** Components switched off (`--disable ingress`, …). */
   disable: string[];
   nodeName?: string;
+  /** Cluster DNS and Ingress settings (`--cluster-dns-listen`, `--ingress-http-port`, …). */
+  networkServices?: import('../network/services-config.js').NetworkServicesConfig;
   /** Simulated nodes registered by the server itself (like kwok): 0 for none. */
   simulateNodes?: number;
   /** Settings of those nodes (capacity, labels, taints, name prefix, heartbeat). */

@@ -68,7 +68,7 @@ export async function ensureKubeDnsService(catalog: ResourceCatalog, t: KubeDnsT
   };
   await upsert(catalog, '', 'endpoints', endpoints, (cur) => ({ ...cur, subsets: endpoints.subsets }));
   const slice: KubeObject = {
-    metadata: { ...meta, labels: { ...labels, 'kubernetes.io/service-name': kubeDnsName, 'endpointslice.kubernetes.io/managed-by': 'k8ts.io/cluster-dns' } },
+    metadata: { ...meta, labels: { ...labels, 'kubernetes.io/service-name': kubeDnsName, 'endpointslice.kubernetes.io/managed-by': 'cluster-dns.k8ts.io' } },
     addressType: t.nodeIP.includes(':') ? 'IPv6' : 'IPv4',
     endpoints: [{ addresses: [t.nodeIP], conditions: { ready: true, serving: true, terminating: false }, ...(t.nodeName ? { nodeName: t.nodeName } : {}) }],
     ports: epPorts,
