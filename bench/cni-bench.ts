@@ -1,0 +1,61 @@
+// Pod network set-up time: CNI ADD (loopback, bridge + host-local, portmap when the pod has
+// hostPorts, prevResult chained) and DEL per pod, with k8ts's CniPodNetwork, in a private
+// "node" network namespace.
+//
+// Usage (root): npm run build && node dist/bench/cni-bench.js [--pods 30]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CniPodNetwork } from '../src/network/cni/cni-pod-network.js';
+import { HostCommands } from '../src/network/host/host-commands.js';
+
+const { values } = parseArgs({ options: { pods: { type: 'string', default: '30' } } });
+const count = Number(values.pods);
+const prefix = `k8ts-bench-cni-${process.pid}`;
+const root = new HostCommands();
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-cni-'));
+  const nsNames: string[] = [`${prefix}-node`];
+  await root.run('ip', ['netns', 'add', nsNames[0]!]);
+  const net = new CniPodNetwork({ podCIDR: '10.42.0.0/24', clusterCIDR: '10.42.0.0/16', stateDir: dir, host: new HostCommands(nsNames[0]) });
+  const add: number[] = [];
+  const addPort: number[] = [];
+  const del: number[] = [];
+  const delPort: number[] = [];
+  try {
+    await net.init();
+    for (let i = 0; i < count; i++) {
+      const ns = `${prefix}-p${i}`;
+      nsNames.push(ns);
+      await root.run('ip', ['netns', 'add', ns]);
+      const req = { podUID: `uid-${i}`, namespace: 'bench', name: `p${i}`, netnsPath: `/var/run/netns/${ns}`, ...(i % 2 ? { portMappings: [{ hostPort: 20000 + i, containerPort: 80, protocol: 'tcp' as const }] } : {}) };
+      const t0 = performance.now();
+      await net.setUp(req);
+      (i % 2 ? addPort : add).push(performance.now() - t0);
+    }
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await net.tearDown({ podUID: `uid-${i}`, namespace: 'bench', name: `p${i}`, netnsPath: `/var/run/netns/${prefix}-p${i}` });
+      (i % 2 ? delPort : del).push(performance.now() - t0);
+    }
+  } finally {
+    for (const ns of nsNames.reverse()) await root.run('ip', ['netns', 'del', ns], { allowFailure: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const row = (label: string, xs: number[]) => `| ${label} | ${xs.length} | ${pct(xs, 50).toFixed(0)} ms | ${pct(xs, 90).toFixed(0)} ms |`;
+  console.log('| operation | pods | median | p90 |');
+  console.log('|---|---:|---:|---:|');
+  console.log(row('ADD, no hostPort (loopback, then bridge + host-local)', add));
+  console.log(row('ADD with one hostPort (… then portmap)', addPort));
+  console.log(row('DEL, no hostPort', del));
+  console.log(row('DEL with one hostPort', delPort));
+}
+
+await main();

@@ -1,0 +1,61 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandError, runCommand } from './command.js';
+
+/** Where `ip netns` keeps named network namespaces (bind mounts of /proc/PID/ns/net). */
+export const netnsDir = '/var/run/netns';
+
+/**
+ * The k8ts-owned name of a pod's network namespace: `k8ts-` plus the first 12 hex digits of
+ * its UID (k8ts never touches a namespace without the prefix).
+ *
+ * @example
+ * podNetnsName('6f0d2c4e-1a2b-4c3d-9e8f-001122334455'); // 'k8ts-6f0d2c4e1a2b'
+ */
+export function podNetnsName(podUid: string): string {
+  return `k8ts-${podUid.replace(/-/g, '').slice(0, 12)}`;
+}
+
+export function netnsPath(name: string): string {
+  return join(netnsDir, name);
+}
+
+/**
+ * Creates a named network namespace with its loopback up (idempotent), the sandbox every
+ * container of a pod joins. Returns its path.
+ *
+ * @example
+ * const path = await ensureNetns('k8ts-6f0d2c4e1a2b'); // '/var/run/netns/k8ts-6f0d2c4e1a2b'
+ */
+export async function ensureNetns(name: string): Promise<string> {
+  const path = netnsPath(name);
+  if (!existsSync(path)) {
+    try {
+      await runCommand('ip', ['netns', 'add', name]);
+    } catch (err) {
+      // Two callers racing for the same pod: the namespace exists, which is what we want.
+      if (!(err instanceof CommandError && /File exists/.test(err.stderr))) throw err;
+    }
+  }
+  await runCommand('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  return path;
+}
+
+/** Deletes a named network namespace; a missing one is fine. */
+export async function deleteNetns(name: string): Promise<void> {
+  if (!existsSync(netnsPath(name))) return;
+  try {
+    await runCommand('ip', ['netns', 'delete', name]);
+  } catch (err) {
+    if (!(err instanceof CommandError && /No such file/.test(err.stderr))) throw err;
+  }
+}
+
+/** Names of existing namespaces that start with `prefix` (for cleanup of k8ts-owned ones). */
+export function listNetns(prefix: string): string[] {
+  try {
+    return readdirSync(netnsDir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
+}

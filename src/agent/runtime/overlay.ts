@@ -1,0 +1,67 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CommandError, runCommand } from './command.js';
+
+/** The directories of one container's root filesystem: read-only image layers plus its own writable layer. */
+export interface OverlayDirs {
+  /** Image layers, lowest first (as ImageInfo.layers lists them). */
+  layers: readonly string[];
+  upper: string;
+  work: string;
+  merged: string;
+}
+
+/** The directories for a container's overlay under its bundle dir. */
+export function overlayDirsIn(bundle: string, layers: readonly string[]): OverlayDirs {
+  return { layers, upper: join(bundle, 'upper'), work: join(bundle, 'work'), merged: join(bundle, 'rootfs') };
+}
+
+/** Mount points from /proc/self/mountinfo (octal escapes decoded). */
+export async function mountPoints(): Promise<string[]> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  return text
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+}
+
+export async function isMounted(path: string): Promise<boolean> {
+  return (await mountPoints()).includes(path);
+}
+
+/**
+ * Mounts the container rootfs: `lowerdir` lists the top layer first, so the image's layer
+ * order is reversed. A single-layer image still gets an overlay, so writes never reach the
+ * shared layer. Idempotent.
+ *
+ * @example
+ * await mountOverlay(overlayDirsIn('/var/lib/k8ts/agent/pods/UID/containers/ID', image.layers));
+ */
+export async function mountOverlay(dirs: OverlayDirs): Promise<void> {
+  if (dirs.layers.length === 0) throw new Error('an image needs at least one layer');
+  await Promise.all([dirs.upper, dirs.work, dirs.merged].map((d) => mkdir(d, { recursive: true })));
+  if (await isMounted(dirs.merged)) return;
+  const lower = [...dirs.layers].reverse().join(':');
+  await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged]);
+}
+
+/** Unmounts a path if mounted; a busy mount is detached lazily so cleanup always progresses. */
+export async function unmount(path: string): Promise<void> {
+  if (!(await isMounted(path))) return;
+  try {
+    await runCommand('umount', [path]);
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    await runCommand('umount', ['-l', path]);
+  }
+}
+
+/** Unmounts every mount at or below `dir`, deepest first (k8ts reset, pod cleanup). */
+export async function unmountAllUnder(dir: string): Promise<string[]> {
+  const prefix = dir.replace(/\/+$/, '');
+  const points = (await mountPoints()).filter((p) => p === prefix || p.startsWith(`${prefix}/`));
+  points.sort((a, b) => b.length - a.length);
+  for (const p of points) await unmount(p);
+  return points;
+}

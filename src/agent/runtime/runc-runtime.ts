@@ -1,0 +1,407 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../util/log.js';
+import { defaultLogRotation, type LogRotation } from '../logs/cri-log-writer.js';
+import { removeCgroup, removeCgroupIfEmpty, type CgroupLayout } from './cgroups.js';
+import { LogPump, launchContainer, processFiles, readExitFile, runtimeError, type ProcessFiles } from './container-process.js';
+import type {
+  ContainerConfig,
+  ContainerExit,
+  ContainerInfo,
+  ContainerRuntime,
+  ContainerState,
+  SandboxConfig,
+  SandboxStatus,
+} from './container-runtime.js';
+import { deleteNetns, ensureNetns, netnsPath, podNetnsName } from './netns.js';
+import { OciCli, type OciRuntimeName } from './oci-cli.js';
+import { ociSpec } from './oci-spec.js';
+import { oomKills } from './oom.js';
+import { mountOverlay, overlayDirsIn, unmount } from './overlay.js';
+import { loopbackOnlyNetwork, type NetworkAttachment, type PodNetwork } from './pod-network.js';
+import { sandboxFileTargets, writeSandboxFiles } from './sandbox-files.js';
+import { PodDirs, type SandboxRecord } from './sandbox-store.js';
+
+export interface RuncRuntimeOptions {
+  runtime: OciRuntimeName;
+  /** The runtime's `--root` (state of k8ts's containers only), e.g. `/run/k8ts/runc`. */
+  root: string;
+  /** `<agent-data-dir>/pods`: sandboxes and container bundles. */
+  stateDir: string;
+  cgroups: CgroupLayout;
+  network?: PodNetwork;
+  logRotation?: LogRotation;
+  log?: Logger;
+  /** How often containers adopted from a previous agent are checked for exit. */
+  exitPollMs?: number;
+}
+
+/** What `meta.json` in a container's bundle keeps. */
+interface ContainerMeta {
+  id: string;
+  sandboxId: string;
+  name: string;
+  labels: Record<string, string>;
+  createdAt: number;
+  logPath: string;
+  cgroupsPath: string;
+  startedAt?: number;
+  pid?: number;
+}
+
+interface Tracked {
+  meta: ContainerMeta;
+  files: ProcessFiles;
+  state: ContainerState;
+  pump?: LogPump;
+  exitWaiters: (() => void)[];
+  /** Exit noticed and being processed (once). */
+  exiting?: Promise<void>;
+  /** Adopted from an earlier agent: its exit is found by polling. */
+  adopted?: boolean;
+}
+
+/**
+ * The runc (or crun) runtime: one network namespace per pod, one overlay rootfs and one
+ * `runc run` behind a small shim per container, cgroups under the pod's cgroup parent, CRI
+ * log files fed from FIFOs. Everything lives under `stateDir` and the runtime's `--root`, so
+ * a restarted agent re-adopts running containers with {@link RuncRuntime.init}.
+ *
+ * @example
+ * const rt = new RuncRuntime({ runtime: 'runc', root: '/run/k8ts/runc', stateDir: '/var/lib/k8ts/agent/pods', cgroups: detectCgroupLayout() });
+ * await rt.init();
+ * const sb = await rt.runSandbox({ podUid, podName: 'web', namespace: 'default', hostname: 'web', hostsFile, dns, cgroupParent });
+ * const c = await rt.create(sb.id, { name: 'web', layers: image.layers, args: ['httpd', '-f'], … });
+ * await rt.start(c.id);
+ */
+export class RuncRuntime implements ContainerRuntime {
+  readonly name: OciRuntimeName;
+  private readonly cli: OciCli;
+  private readonly dirs: PodDirs;
+  private readonly network: PodNetwork;
+  private readonly rotation: LogRotation;
+  private readonly containers = new Map<string, Tracked>();
+  private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly exitHandlers: ((info: ContainerInfo) => void)[] = [];
+  private pollTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly opts: RuncRuntimeOptions) {
+    this.name = opts.runtime;
+    this.cli = new OciCli(opts.runtime, opts.root, opts.cgroups.hybrid);
+    this.dirs = new PodDirs(opts.stateDir);
+    this.network = opts.network ?? loopbackOnlyNetwork;
+    this.rotation = opts.logRotation ?? defaultLogRotation;
+  }
+
+  async version(): Promise<string> {
+    return `${this.name}://${await this.cli.version()}`;
+  }
+
+  /** Loads sandboxes and containers left by an earlier agent and resumes watching the running ones. */
+  async init(): Promise<void> {
+    await mkdir(this.opts.stateDir, { recursive: true });
+    await mkdir(this.opts.root, { recursive: true });
+    for (const uid of await this.dirs.podUids()) {
+      const sb = await this.dirs.readSandbox(uid);
+      if (sb) this.sandboxes.set(uid, sb);
+      for (const id of await this.dirs.containerIds(uid)) await this.adopt(uid, id);
+    }
+    this.pollTimer = setInterval(() => void this.pollAdopted(), this.opts.exitPollMs ?? 500);
+    this.pollTimer.unref();
+  }
+
+  private async adopt(uid: string, id: string): Promise<void> {
+    const dir = this.dirs.container(uid, id);
+    let meta: ContainerMeta;
+    try {
+      meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as ContainerMeta;
+    } catch {
+      // A bundle whose create never finished: nothing runs from it.
+      await this.cleanBundle(dir);
+      return;
+    }
+    const files = processFiles(dir);
+    const t: Tracked = { meta, files, state: { phase: 'created' }, exitWaiters: [], adopted: true };
+    this.containers.set(id, t);
+    const recorded = await readFile(join(dir, 'exit.json'), 'utf8').catch(() => undefined);
+    if (recorded) {
+      t.state = { phase: 'exited', startedAt: meta.startedAt, exit: JSON.parse(recorded) as ContainerExit };
+      return;
+    }
+    if (!existsSync(files.pidFile) && !existsSync(files.exitFile)) return;
+    const st = await this.cli.state(id).catch(() => undefined);
+    if (st?.status === 'running' || st?.status === 'paused') {
+      t.state = { phase: 'running', pid: st.pid, startedAt: meta.startedAt ?? meta.createdAt };
+      t.pump = new LogPump(files, meta.logPath, this.rotation);
+      return;
+    }
+    // Stopped (or gone) while no agent watched: record how it ended.
+    await this.finishExit(t);
+  }
+
+  private async pollAdopted(): Promise<void> {
+    for (const t of this.containers.values()) {
+      if (!t.adopted || t.state.phase !== 'running' || t.exiting) continue;
+      if (await readExitFile(t.files)) void this.noticeExit(t);
+    }
+  }
+
+  onExit(handler: (info: ContainerInfo) => void): void {
+    this.exitHandlers.push(handler);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    for (const t of this.containers.values()) t.pump?.close();
+  }
+
+  // ---- sandboxes ----
+
+  private attachment(rec: SandboxRecord): NetworkAttachment {
+    return { sandboxId: rec.status.id, podUid: rec.status.podUid, podName: rec.config.podName, namespace: rec.config.namespace, netnsPath: rec.status.netnsPath };
+  }
+
+  async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+    const id = config.podUid;
+    const dir = this.dirs.pod(id);
+    await writeSandboxFiles(dir, config);
+    const existing = this.sandboxes.get(id);
+    if (existing?.status.state === 'ready') return existing.status;
+    const netnsName = podNetnsName(config.podUid);
+    const path = await ensureNetns(netnsName);
+    const rec: SandboxRecord = {
+      status: { id, podUid: config.podUid, netnsPath: path, ips: [], createdAt: existing?.status.createdAt ?? Date.now(), state: 'ready' },
+      netnsName,
+      cgroupParent: config.cgroupParent,
+      config: { podName: config.podName, namespace: config.namespace, hostname: config.hostname },
+    };
+    // Written before the network is set up so a crash in between still lets cleanup find it.
+    await this.dirs.writeSandbox(rec);
+    rec.status.ips = (await this.network.setUp(this.attachment(rec))).ips;
+    await this.dirs.writeSandbox(rec);
+    this.sandboxes.set(id, rec);
+    return rec.status;
+  }
+
+  async sandboxStatus(id: string): Promise<SandboxStatus | undefined> {
+    return this.sandboxes.get(id)?.status;
+  }
+
+  async listSandboxes(): Promise<SandboxStatus[]> {
+    return [...this.sandboxes.values()].map((r) => r.status);
+  }
+
+  /** Tears down the pod's network (the namespace goes); its exited containers stay readable. */
+  async stopSandbox(id: string): Promise<void> {
+    const rec = this.sandboxes.get(id);
+    if (!rec || rec.status.state === 'notready') return;
+    await this.network.tearDown(this.attachment(rec));
+    await deleteNetns(rec.netnsName);
+    rec.status.state = 'notready';
+    rec.status.ips = [];
+    await this.dirs.writeSandbox(rec);
+  }
+
+  async removeSandbox(id: string): Promise<void> {
+    const running = [...this.containers.values()].filter((t) => t.meta.sandboxId === id && t.state.phase === 'running');
+    if (running.length) throw new Error(`sandbox ${id} still has running containers: ${running.map((t) => t.meta.name).join(', ')}`);
+    for (const t of [...this.containers.values()].filter((c) => c.meta.sandboxId === id)) await this.delete(t.meta.id);
+    const rec = this.sandboxes.get(id) ?? (await this.dirs.readSandbox(id));
+    if (rec) {
+      if (rec.status.state === 'ready') await this.network.tearDown(this.attachment(rec));
+      await deleteNetns(rec.netnsName);
+      removeCgroup(this.opts.cgroups, rec.cgroupParent);
+      // The QoS parents are shared by pods; they go only when empty.
+      const parent = rec.cgroupParent.slice(0, rec.cgroupParent.lastIndexOf('/'));
+      if (!parent.endsWith('/kubepods')) removeCgroupIfEmpty(this.opts.cgroups, parent);
+    } else {
+      await deleteNetns(podNetnsName(id));
+    }
+    this.sandboxes.delete(id);
+    await this.dirs.removePod(id);
+  }
+
+  // ---- containers ----
+
+  private info(t: Tracked): ContainerInfo {
+    const m = t.meta;
+    return { id: m.id, sandboxId: m.sandboxId, name: m.name, labels: m.labels, createdAt: m.createdAt, logPath: m.logPath, state: t.state };
+  }
+
+  private tracked(id: string): Tracked {
+    const t = this.containers.get(id);
+    if (!t) throw new Error(`container ${id} not found`);
+    return t;
+  }
+
+  async create(sandboxId: string, config: ContainerConfig): Promise<ContainerInfo> {
+    const sb = this.sandboxes.get(sandboxId);
+    if (!sb || sb.status.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
+    const id = randomBytes(32).toString('hex');
+    const dir = this.dirs.container(sandboxId, id);
+    await mkdir(dir, { recursive: true });
+    const cgroupsPath = `${sb.cgroupParent}/${id}`;
+    try {
+      await mountOverlay(overlayDirsIn(dir, config.layers));
+      const podDir = this.dirs.pod(sandboxId);
+      const shared = Object.entries(sandboxFileTargets).map(([file, target]) => ({ hostPath: join(podDir, file), containerPath: target }));
+      const spec = ociSpec({
+        args: config.args,
+        env: config.env,
+        cwd: config.workingDir,
+        user: config.user,
+        hostname: sb.config.hostname,
+        netnsPath: sb.status.netnsPath,
+        cgroupsPath,
+        mounts: [...shared, ...config.mounts],
+        resources: config.resources,
+        security: config.security,
+      });
+      await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
+    } catch (err) {
+      await this.cleanBundle(dir);
+      throw err;
+    }
+    const meta: ContainerMeta = { id, sandboxId, name: config.name, labels: config.labels, createdAt: Date.now(), logPath: config.logPath, cgroupsPath };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    const t: Tracked = { meta, files: processFiles(dir), state: { phase: 'created' }, exitWaiters: [] };
+    this.containers.set(id, t);
+    return this.info(t);
+  }
+
+  async start(id: string): Promise<ContainerInfo> {
+    const t = this.tracked(id);
+    if (t.state.phase !== 'created') throw new Error(`container ${id} is ${t.state.phase}, not created`);
+    const result = await launchContainer(
+      this.cli,
+      id,
+      t.files,
+      () => (t.pump = new LogPump(t.files, t.meta.logPath, this.rotation)),
+      () => void this.noticeExit(t),
+    );
+    if (result.kind === 'failed') {
+      // The process never ran (bad command, bad mount …): the CRI calls this a StartError.
+      await this.noticeExit(t);
+      const after = t.state as ContainerState;
+      throw new ContainerStartError(after.phase === 'exited' ? (after.exit.message ?? result.message) : result.message);
+    }
+    t.meta.startedAt = result.startedAt;
+    t.meta.pid = result.pid;
+    await writeFile(join(t.files.bundle, 'meta.json'), JSON.stringify(t.meta));
+    // A very short process may already have been noticed as exited.
+    const now = t.state as ContainerState;
+    if (now.phase === 'created') t.state = { phase: 'running', pid: result.pid, startedAt: result.startedAt };
+    else if (now.phase === 'exited') now.startedAt = result.startedAt;
+    return this.info(t);
+  }
+
+  private noticeExit(t: Tracked): Promise<void> {
+    t.exiting ??= this.finishExit(t).then(() => {
+      for (const w of t.exitWaiters.splice(0)) w();
+      if (!this.closed) for (const h of this.exitHandlers) h(this.info(t));
+    });
+    return t.exiting;
+  }
+
+  /** Records how a container ended: status, OOM, drained logs; frees its cgroup, runtime state and mount. */
+  private async finishExit(t: Tracked): Promise<void> {
+    const exit = await readExitFile(t.files);
+    // No pid file: the runtime gave up before the process ran.
+    const started = existsSync(t.files.pidFile);
+    const oom = started && (await oomKills(this.opts.cgroups, t.meta.cgroupsPath)) > 0;
+    await t.pump?.drain(2000);
+    t.pump = undefined;
+    await this.cli.delete(t.meta.id, true).catch((err) => this.opts.log?.warn({ err, id: t.meta.id }, 'runtime delete failed'));
+    await unmount(join(t.files.bundle, 'rootfs')).catch((err) => this.opts.log?.warn({ err, id: t.meta.id }, 'unmount failed'));
+    const finishedAt = exit?.finishedAt ?? Date.now();
+    let result: ContainerExit;
+    if (!started) {
+      const message = (await runtimeError(t.files)) ?? `${this.name} could not start the container (status ${exit?.code ?? 'unknown'})`;
+      result = { exitCode: 128, finishedAt, reason: 'StartError', message };
+    } else {
+      result = { exitCode: exit?.code ?? 255, finishedAt };
+      if (oom) result.reason = 'OOMKilled';
+    }
+    t.state = { phase: 'exited', startedAt: t.meta.startedAt, exit: result };
+    await writeFile(join(t.files.bundle, 'exit.json'), JSON.stringify(result)).catch(() => undefined);
+  }
+
+  async kill(id: string, signal: Parameters<ContainerRuntime['kill']>[1]): Promise<void> {
+    const t = this.tracked(id);
+    if (t.state.phase !== 'running') return;
+    await this.cli.kill(id, signal);
+  }
+
+  /** Resolves true once the container exited, false after `ms`. */
+  private waitExit(t: Tracked, ms: number): Promise<boolean> {
+    if (t.state.phase === 'exited') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      t.exitWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  async stop(id: string, graceSeconds: number, signal: 'SIGTERM' | 'SIGINT' | 'SIGQUIT' = 'SIGTERM'): Promise<void> {
+    const t = this.tracked(id);
+    if (t.state.phase === 'created') {
+      await this.cli.delete(id, true);
+      t.state = { phase: 'exited', exit: { exitCode: 0, finishedAt: Date.now() } };
+      return;
+    }
+    if (t.state.phase !== 'running') return;
+    if (graceSeconds > 0) {
+      await this.cli.kill(id, signal);
+      if (await this.waitExit(t, graceSeconds * 1000)) return;
+    }
+    await this.cli.kill(id, 'SIGKILL');
+    if (!(await this.waitExit(t, 10_000))) {
+      // The shim is gone (agent restarted and the exit poll has not run yet): look now.
+      await this.noticeExit(t);
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const t = this.containers.get(id);
+    if (!t) return;
+    if (t.state.phase === 'running') throw new Error(`container ${id} is running`);
+    t.pump?.close();
+    await this.cli.delete(id, true);
+    await this.cleanBundle(t.files.bundle);
+    this.containers.delete(id);
+  }
+
+  private async cleanBundle(dir: string): Promise<void> {
+    await unmount(join(dir, 'rootfs')).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async state(id: string): Promise<ContainerInfo | undefined> {
+    const t = this.containers.get(id);
+    return t ? this.info(t) : undefined;
+  }
+
+  async list(): Promise<ContainerInfo[]> {
+    return [...this.containers.values()].map((t) => this.info(t));
+  }
+
+  /** The netns path of a sandbox (exec / port-forward helpers reach the pod through it). */
+  netnsPathOf(sandboxId: string): string | undefined {
+    const rec = this.sandboxes.get(sandboxId);
+    return rec ? netnsPath(rec.netnsName) : undefined;
+  }
+}
+
+/** The container's process could not be started (the runtime's own message). */
+export class ContainerStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerStartError';
+  }
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+
+/** What a finished command left behind. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to the command's stdin. */
+  input?: string;
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  /** A non-zero exit resolves instead of throwing. */
+  allowFailure?: boolean;
+}
+
+/** A host command exited non-zero. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(
+    readonly command: string,
+    readonly result: CommandResult,
+  ) {
+    super(`${command} exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
+  }
+}
+
+/**
+ * Runs the node's networking tools (`ip`, `nft`, `conntrack`, CNI plugins). A node's "host"
+ * is normally the machine itself; when `netns` names a network namespace, every command runs
+ * inside it (`ip netns exec`), which lets several simulated nodes share one machine.
+ *
+ * @example
+ * const host = new HostCommands();                 // the real host
+ * const node2 = new HostCommands('k8ts-node2');    // a node whose host is a netns
+ * await node2.run('ip', ['route', 'show']);
+ */
+export class HostCommands {
+  constructor(readonly netns?: string) {}
+
+  /** Runs one command to completion; throws CommandError on a non-zero exit unless allowed. */
+  run(cmd: string, args: string[], opts: RunOptions = {}): Promise<CommandResult> {
+    const [file, argv] = this.netns ? ['ip', ['netns', 'exec', this.netns, cmd, ...args]] : [cmd, args];
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, argv, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.on('error', reject);
+      // A command that exits before reading all of stdin must not crash us with EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.on('close', (code) => {
+        const result = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+        if (result.code !== 0 && !opts.allowFailure) reject(new CommandError(`${cmd} ${args.slice(0, 3).join(' ')}`, result));
+        else resolve(result);
+      });
+      child.stdin.end(opts.input ?? '');
+    });
+  }
+
+  /** Sets a sysctl (`net.ipv4.ip_forward` …) in this host's network namespace. */
+  async sysctl(name: string, value: string): Promise<void> {
+    await this.run('sysctl', ['-q', '-w', `${name}=${value}`]);
+  }
+}

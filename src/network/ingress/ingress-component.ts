@@ -1,0 +1,42 @@
+import type { ServerComponent } from '../../server/component.js';
+import { nodeAddresses } from '../node-address.js';
+import { IngressController } from './ingress-controller.js';
+import { storeIngressSources, storeIngressWriter } from './ingress-sources.js';
+
+export interface IngressComponentOptions {
+  /** Default 80. */
+  httpPort?: number;
+  /** Default 443. */
+  httpsPort?: number;
+}
+
+/**
+ * The Ingress controller inside `k8ts server` (`--disable ingress` turns it off). Ports that
+ * cannot be bound (taken, or no privilege for 80/443) are logged, not fatal.
+ */
+export function ingressComponent(opts: IngressComponentOptions = {}): ServerComponent {
+  let controller: IngressController | undefined;
+  return {
+    name: 'ingress',
+    async start(ctx) {
+      const c = new IngressController({
+        sources: storeIngressSources(ctx.catalog),
+        writer: storeIngressWriter(ctx.catalog),
+        httpPort: opts.httpPort ?? 80,
+        httpsPort: opts.httpsPort ?? 443,
+        addresses: nodeAddresses(),
+        log: ctx.log.child({ component: 'ingress' }),
+      });
+      try {
+        await c.start();
+        controller = c;
+      } catch (err) {
+        await c.stop();
+        ctx.log.warn({ err }, 'ingress controller could not start; continuing without it');
+      }
+    },
+    async stop() {
+      await controller?.stop();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { defaultServiceAccountController, rootCaPublisher } from '../controllers/serviceaccount/default-service-account.js';
+import { NodeIpamController } from '../controllers/nodeipam/node-ipam-controller.js';
+import { catalogNetworkApi } from '../network/cluster-api.js';
+import { ServiceLoadBalancerController } from '../network/proxy/service-lb.js';
+import { nodeNetworkRbacComponent } from '../network/node-network-rbac.js';
+import { dnsComponent } from '../network/dns/dns-component.js';
+import { ingressComponent } from '../network/ingress/ingress-component.js';
+import type { ServerComponent } from './component.js';
+import { schedulingComponents } from './scheduling-components.js';
+import { workloadComponents } from './workload-components.js';
+import type { ServerConfig } from './config.js';
+
+/** Wraps something with start/stop into a component. */
+export function controllerComponent(name: string, make: (ctx: Parameters<NonNullable<ServerComponent['start']>>[0]) => { start(): Promise<void>; stop(): void }): ServerComponent {
+  let running: { stop(): void } | undefined;
+  return {
+    name,
+    async start(ctx) {
+      const c = make(ctx);
+      await c.start();
+      running = c;
+    },
+    stop: () => running?.stop(),
+  };
+}
+
+/**
+ * The components `k8ts server` runs, in start order. Each later piece (scheduler, workload
+ * controllers, the embedded agent, networking) adds itself here.
+ */
+export function builtinComponents(_config: ServerConfig): ServerComponent[] {
+  return [
+    controllerComponent('namespace-controller', (c) => new NamespaceController(c.catalog, c.log)),
+    controllerComponent('garbage-collector', (c) => new GarbageCollector(c.catalog, c.log)),
+    controllerComponent('serviceaccount-controller', (c) => defaultServiceAccountController(c.catalog, c.log)),
+    controllerComponent('root-ca-cert-publisher', (c) => rootCaPublisher(c.catalog, c.pki.caCertPem, c.log)),
+    controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
+    controllerComponent('servicelb', (c) => new ServiceLoadBalancerController(catalogNetworkApi(c.catalog), c.log)),
+    dnsComponent({ listen: _config.networkServices?.clusterDnsListen, clusterDomain: _config.networkServices?.clusterDomain }),
+    ingressComponent({ httpPort: _config.networkServices?.ingressHttpPort, httpsPort: _config.networkServices?.ingressHttpsPort }),
+    nodeNetworkRbacComponent(),
+    ...schedulingComponents(_config),
+    ...workloadComponents(_config),
+  ];
+}
