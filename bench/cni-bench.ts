@@ -3,7 +3,7 @@
 // "node" network namespace.
 //
 // Usage (root): npm run build && node dist/bench/cni-bench.js [--pods 30]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     for (const ns of nsNames.reverse()) await root.run('ip', ['netns', 'del', ns], { allowFailure: true });
     rmSync(dir, { recursive: true, force: true });
   }
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`Load average at the end: ${load}.\n`);
   const row = (label: string, xs: number[]) => `| ${label} | ${xs.length} | ${pct(xs, 50).toFixed(0)} ms | ${pct(xs, 90).toFixed(0)} ms |`;
   console.log('| operation | pods | median | p90 |');
   console.log('|---|---:|---:|---:|');

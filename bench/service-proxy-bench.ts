@@ -3,13 +3,15 @@
 // (endpoint change, new Service, deleted Service). Rules go into the kernel of a private
 // network namespace, so the machine's own tables are untouched.
 //
-// Usage (root): npm run build && node dist/bench/service-proxy-bench.js [--sizes 1000,10000] [--changes 20]
+// Usage (root): npm run build && node dist/bench/service-proxy-bench.js [--sizes 1000,10000] [--changes 20] [--repeats 5]
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HostCommands } from '../src/network/host/host-commands.js';
 import { ProxyRuleSyncer } from '../src/network/proxy/rule-syncer.js';
 import type { Endpoint, ServicePortModel } from '../src/network/proxy/service-model.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, changes: { type: 'string', default: '20' }, endpoints: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, changes: { type: 'string', default: '20' }, endpoints: { type: 'string', default: '3' }, repeats: { type: 'string', default: '5' } } });
+const repeats = Number(values.repeats);
 const sizes = values.sizes!.split(',').map(Number);
 const changes = Number(values.changes);
 const perService = Number(values.endpoints);
@@ -60,11 +62,18 @@ async function main(): Promise<void> {
       const syncer = new ProxyRuleSyncer(host, { table: 'k8ts-proxy', serviceCIDR: '10.43.0.0/16', clusterCIDR: '10.42.0.0/16', masqueradeBit: 14, localhostNodePorts: true }, { nodeName: 'n1', clusterCIDR: '10.42.0.0/16' });
       for (let i = 0; i < size; i++) syncer.setService(`ns${i % 50}/svc-${i}`, [service(i)]);
       const full = await syncer.sync();
-      // A second full rewrite replaces a populated table (what a restart or a failure costs).
-      syncer.invalidate();
-      const refull = await syncer.sync();
-      rows.push(`| ${size.toLocaleString('en')} | full sync (empty table) | ${full.durationMs.toFixed(0)} ms | ${full.renderMs.toFixed(0)} ms | ${full.lines.toLocaleString('en')} |`);
-      rows.push(`| ${size.toLocaleString('en')} | full sync (replacing the table) | ${refull.durationMs.toFixed(0)} ms | ${refull.renderMs.toFixed(0)} ms | ${refull.lines.toLocaleString('en')} |`);
+      rows.push(`| ${size.toLocaleString('en')} | first full sync (renders every Service, empty table) | ${full.durationMs.toFixed(0)} ms | ${full.renderMs.toFixed(0)} ms | ${full.lines.toLocaleString('en')} |`);
+      // Further full rewrites replace a populated table (what a restart or a failed sync costs).
+      const refulls: { durationMs: number; renderMs: number }[] = [];
+      let lines = 0;
+      for (let r = 0; r < repeats; r++) {
+        syncer.invalidate();
+        const res = await syncer.sync();
+        refulls.push(res);
+        lines = res.lines;
+      }
+      const best = refulls.reduce((a, b) => (b.durationMs < a.durationMs ? b : a));
+      rows.push(`| ${size.toLocaleString('en')} | full rewrite, best of ${repeats} (median ${median(refulls.map((x) => x.durationMs)).toFixed(0)} ms) | ${best.durationMs.toFixed(0)} ms | ${best.renderMs.toFixed(0)} ms | ${lines.toLocaleString('en')} |`);
       if (size !== Math.max(...sizes)) {
         await host.run('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
         continue;
@@ -91,7 +100,8 @@ async function main(): Promise<void> {
   } finally {
     await root.run('ip', ['netns', 'del', netns], { allowFailure: true });
   }
-  console.log(`Services with ${perService} endpoints each over 10 nodes (every 10th also a NodePort); totals include running \`nft -f\`.\n`);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`Services with ${perService} endpoints each over 10 nodes (every 10th also a NodePort); totals include running \`nft -f\`. Load average at the end: ${load}.\n`);
   console.log('| Services | sync | total | of which rendering | nft lines |');
   console.log('|---:|---|---:|---:|---:|');
   for (const r of rows) console.log(r);

@@ -62,6 +62,11 @@ describe('two nodes whose hosts are network namespaces (nodeipam, host-gw, servi
     for (const n of nodes) assert.match(n.podCIDR, /^10\.42\.\d+\.0\/24$/);
   });
 
+  it('sizes pod interfaces to the node link MTU', async () => {
+    const link = await new HostCommands(fx.name('pod-n1')).run('ip', ['-j', 'link', 'show', 'dev', 'eth0']);
+    assert.equal((JSON.parse(link.stdout) as { mtu: number }[])[0]!.mtu, 1450);
+  });
+
   it('routes pod to pod across nodes', async () => {
     await fx.waitFor(async () => (await fx.curl(fx.name('pod-n1'), `http://${podIP.n2}:8080/`)).body === 'pod-n2', 10_000, 'cross-node pod traffic');
   });

@@ -26,6 +26,8 @@ export interface NodeNetworkingOptions {
   host?: HostCommands;
   /** Parts to leave out (`--disable-network-policy`, a separate kube-proxy …). */
   disable?: ('service-proxy' | 'network-policy' | 'host-gw')[];
+  /** Pod interface MTU (default: the MTU of the node's default-route interface). */
+  mtu?: number;
   /** How long to wait for nodeipam to give the node a podCIDR. */
   podCIDRTimeoutMs?: number;
   log?: Logger;
@@ -64,6 +66,15 @@ async function waitForPodCIDR(api: NetworkApi, nodeName: string, timeoutMs: numb
   }
 }
 
+/** The MTU of the interface the default route leaves by: pod veths must not exceed the node's link. */
+export async function defaultRouteMtu(host: HostCommands): Promise<number | undefined> {
+  const routes = await host.run('ip', ['-j', 'route', 'show', 'default'], { allowFailure: true });
+  const dev = routes.code === 0 && routes.stdout.trim() ? (JSON.parse(routes.stdout) as { dev?: string }[])[0]?.dev : undefined;
+  if (!dev) return undefined;
+  const link = await host.run('ip', ['-j', 'link', 'show', 'dev', dev], { allowFailure: true });
+  return link.code === 0 ? (JSON.parse(link.stdout) as { mtu?: number }[])[0]?.mtu : undefined;
+}
+
 /**
  * Everything a node needs for pod networking, as an agent starts it once its Node is
  * registered: the CNI pod network on the node's podCIDR, host-gw routes to the other nodes,
@@ -82,7 +93,8 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
   const clusterCIDR = o.clusterCIDR ?? '10.42.0.0/16';
   const disabled = new Set(o.disable ?? []);
   const podCIDR = await waitForPodCIDR(api, o.nodeName, o.podCIDRTimeoutMs ?? 60_000, o.log);
-  const podNetwork = new CniPodNetwork({ podCIDR, clusterCIDR, stateDir: join(o.dataDir, 'cni'), host, log: o.log });
+  const mtu = o.mtu ?? (await defaultRouteMtu(host));
+  const podNetwork = new CniPodNetwork({ podCIDR, clusterCIDR, stateDir: join(o.dataDir, 'cni'), host, log: o.log, ...(mtu ? { mtu } : {}) });
   await podNetwork.init();
   const started: { stop(): unknown }[] = [];
   const out: NodeNetworking = {

@@ -86,12 +86,12 @@ export class NetnsFixture {
     return name;
   }
 
-  /** Joins two namespaces with a veth pair carrying the given /24 addresses (a "LAN" between nodes). */
-  async link(a: string, aAddr: string, b: string, bAddr: string): Promise<void> {
+  /** Joins two namespaces with a veth pair carrying the given addresses (a "LAN" between nodes, MTU 1450 like many clouds). */
+  async link(a: string, aAddr: string, b: string, bAddr: string, mtu = 1450): Promise<void> {
     const n = this.linkCount++;
     const ifA = `k8tl${process.pid % 10000}a${n}`;
     const ifB = `k8tl${process.pid % 10000}b${n}`;
-    await host.run('ip', ['link', 'add', ifA, 'netns', a, 'type', 'veth', 'peer', 'name', ifB, 'netns', b]);
+    await host.run('ip', ['link', 'add', ifA, 'netns', a, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', ifB, 'netns', b, 'mtu', String(mtu)]);
     await host.run('ip', ['-n', a, 'addr', 'add', aAddr, 'dev', ifA]);
     await host.run('ip', ['-n', b, 'addr', 'add', bAddr, 'dev', ifB]);
     await host.run('ip', ['-n', a, 'link', 'set', ifA, 'up']);
