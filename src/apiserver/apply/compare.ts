@@ -10,6 +10,35 @@ export interface Comparison {
   removed: FieldSet;
 }
 
+type Which = 'added' | 'modified' | 'removed';
+
+/**
+ * A position in the walk. The three result trees only grow nodes where something changed:
+ * a cursor materialises its node (and its parents') on the first insert.
+ */
+class Cursor {
+  private readonly nodes: Partial<Record<Which, FieldSet>> = {};
+
+  constructor(
+    private readonly parent: Cursor | Comparison,
+    private readonly element: string,
+  ) {}
+
+  node(which: Which): FieldSet {
+    let n = this.nodes[which];
+    if (!n) {
+      const p = this.parent;
+      n = (p instanceof Cursor ? p.node(which) : p[which]).child(this.element);
+      this.nodes[which] = n;
+    }
+    return n;
+  }
+
+  insert(which: Which): void {
+    this.node(which).member = true;
+  }
+}
+
 /**
  * Compares two objects field by field. A map or list that appears is added along with
  * everything in it (so both it and its contents will be owned by the writer); one that goes is
@@ -21,49 +50,56 @@ export interface Comparison {
  */
 export function compare(view: TypeView, lhs: unknown, rhs: unknown, schemaNode: TypeNode): Comparison {
   const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walk(view, lhs, rhs, schemaNode, [], out);
+  walk(view, lhs, rhs, schemaNode, undefined, out);
   return out;
 }
 
-function leaf(lhs: unknown, rhs: unknown, path: string[], out: Comparison): void {
+function leaf(lhs: unknown, rhs: unknown, at: Cursor): void {
   if (absent(lhs) && absent(rhs)) return;
-  if (absent(lhs)) out.added.insert(path);
-  else if (absent(rhs)) out.removed.insert(path);
-  else if (!same(lhs, rhs)) out.modified.insert(path);
+  if (absent(lhs)) at.insert('added');
+  else if (absent(rhs)) at.insert('removed');
+  else if (!same(lhs, rhs)) at.insert('modified');
 }
 
-function walk(view: TypeView, lhs: unknown, rhs: unknown, declared: TypeNode, path: string[], out: Comparison): void {
+function walk(view: TypeView, lhs: unknown, rhs: unknown, declared: TypeNode, at: Cursor | undefined, out: Comparison): void {
   const node = shapeOf(declared, absent(rhs) ? lhs : rhs);
   // Values whose shape changed between versions are compared whole.
-  const shapesAgree = absent(lhs) || absent(rhs) || isObject(lhs) === isObject(rhs) && Array.isArray(lhs) === Array.isArray(rhs);
+  const shapesAgree = absent(lhs) || absent(rhs) || (isObject(lhs) === isObject(rhs) && Array.isArray(lhs) === Array.isArray(rhs));
   const granularMap = node.kind === 'map' && !node.atomic;
   const granularList = node.kind === 'list' && node.listType !== 'atomic';
   if (!shapesAgree || !(granularMap || granularList)) {
-    if (path.length) leaf(lhs, rhs, path, out);
+    if (at) leaf(lhs, rhs, at);
     return;
   }
   if (absent(lhs) && absent(rhs)) return;
   // Only a map or list that was not there at all is added (or removed) itself: an explicit
   // null (a Go nil field without omitempty) was there, and only its contents change.
-  if (path.length) {
-    if (lhs === undefined) out.added.insert(path);
-    else if (rhs === undefined) out.removed.insert(path);
+  if (at) {
+    if (lhs === undefined) at.insert('added');
+    else if (rhs === undefined) at.insert('removed');
   }
+  const parent = at ?? out;
   if (node.kind === 'map') {
     const l = isObject(lhs) ? lhs : {};
     const r = isObject(rhs) ? rhs : {};
-    for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) {
-      walk(view, l[k], r[k], view.node(node.child(k)), [...path, fieldElement(k)], out);
-    }
+    // An absent field stands for what Go's zero object holds there (`{}` or null).
+    const pair = (k: string) => {
+      const z = node.zero(k);
+      return [l[k] === undefined ? z : l[k], r[k] === undefined ? z : r[k]] as const;
+    };
+    for (const k of Object.keys(l)) walk(view, ...pair(k), view.node(node.child(k)), new Cursor(parent, fieldElement(k)), out);
+    for (const k of Object.keys(r)) if (!Object.hasOwn(l, k)) walk(view, ...pair(k), view.node(node.child(k)), new Cursor(parent, fieldElement(k)), out);
     return;
   }
   if (node.kind !== 'list') return;
   const l = itemsByElement(node, lhs);
   const r = itemsByElement(node, rhs);
   const item = view.node(node.item);
-  for (const e of new Set([...l.keys(), ...r.keys()])) {
-    const childPath = [...path, e];
-    if (node.listType === 'set') leaf(l.has(e) ? true : undefined, r.has(e) ? true : undefined, childPath, out);
-    else walk(view, l.get(e), r.get(e), item, childPath, out);
-  }
+  const visit = (e: string) => {
+    const c = new Cursor(parent, e);
+    if (node.listType === 'set') leaf(l.has(e) ? true : undefined, r.has(e) ? true : undefined, c);
+    else walk(view, l.get(e), r.get(e), item, c, out);
+  };
+  for (const e of l.keys()) visit(e);
+  for (const e of r.keys()) if (!l.has(e)) visit(e);
 }

@@ -8,7 +8,6 @@ import { merge, removeItems } from './merge.js';
 import { same } from './list-elements.js';
 import { toFieldSet } from './to-field-set.js';
 import { TypeView, type SchemaResolver, type TypeNode } from './type-view.js';
-import { fillZeroStructs } from './zero-structs.js';
 
 /** Where to find the schema of a kind (SchemaRegistry is one). */
 export interface KindSchemas extends SchemaResolver {
@@ -92,11 +91,7 @@ export class FieldManager {
       }
       managers = decodeManagedFields(incoming);
     } else managers = decodeManagedFields(old?.metadata.managedFields);
-    const before = structuredClone(bare(old));
-    const after = structuredClone(bare(obj));
-    fillZeroStructs(before, w.apiVersion, w.kind);
-    fillZeroStructs(after, w.apiVersion, w.kind);
-    const cmp = compare(this.view, before, after, this.root(w.apiVersion, w.kind));
+    const cmp = compare(this.view, bare(old), bare(obj), this.root(w.apiVersion, w.kind));
     const changed = this.scoped(cmp.added.union(cmp.modified), w);
     const removed = this.scoped(cmp.removed, w);
     const id = managerId({ manager: w.manager, operation: 'Update', apiVersion: w.apiVersion, subresource: w.subresource });

@@ -2,6 +2,8 @@
  * A set of field paths, stored as a tree the way Kubernetes serialises it in `fieldsV1`:
  * each child is keyed by its path element (`f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`) and a
  * node that is itself in the set (not only a way to reach its children) is a member (`.`).
+ * Set operations share unchanged subtrees with their inputs: treat results as immutable,
+ * and build new sets with insert/child only on sets you created.
  */
 export class FieldSet {
   /** This path itself is in the set. */
@@ -31,10 +33,12 @@ export class FieldSet {
     return node.member;
   }
 
+  /**
+   * Every operation keeps the invariant that stored children are non-empty (see pruned), so
+   * emptiness is local.
+   */
   get empty(): boolean {
-    if (this.member) return false;
-    for (const c of this.children.values()) if (!c.empty) return false;
-    return true;
+    return !this.member && this.children.size === 0;
   }
 
   /** Paths in either set. */
@@ -43,10 +47,10 @@ export class FieldSet {
     out.member = this.member || other.member;
     for (const [k, c] of this.children) {
       const o = other.children.get(k);
-      out.children.set(k, o ? c.union(o) : c.clone());
+      out.children.set(k, o ? c.union(o) : c);
     }
-    for (const [k, o] of other.children) if (!this.children.has(k)) out.children.set(k, o.clone());
-    return out.pruned();
+    for (const [k, o] of other.children) if (!this.children.has(k)) out.children.set(k, o);
+    return out;
   }
 
   /** Paths of this set that are not in `other`. */
@@ -55,7 +59,7 @@ export class FieldSet {
     out.member = this.member && !other.member;
     for (const [k, c] of this.children) {
       const o = other.children.get(k);
-      const d = o ? c.difference(o) : c.clone();
+      const d = o ? c.difference(o) : c;
       if (!d.empty) out.children.set(k, d);
     }
     return out;
@@ -75,11 +79,8 @@ export class FieldSet {
   }
 
   equals(other: FieldSet): boolean {
-    if (this.member !== other.member) return false;
-    const mine = [...this.children].filter(([, c]) => !c.empty);
-    const theirs = [...other.children].filter(([, c]) => !c.empty);
-    if (mine.length !== theirs.length) return false;
-    for (const [k, c] of mine) {
+    if (this.member !== other.member || this.children.size !== other.children.size) return false;
+    for (const [k, c] of this.children) {
       const o = other.children.get(k);
       if (!o || !c.equals(o)) return false;
     }
@@ -93,16 +94,6 @@ export class FieldSet {
     return out;
   }
 
-  /** Removes the member at `elements` (its descendants stay). */
-  remove(elements: readonly string[]): void {
-    let node: FieldSet | undefined = this;
-    for (const e of elements) {
-      node = node.children.get(e);
-      if (!node) return;
-    }
-    node.member = false;
-  }
-
   /** Every member path, parents before children, children in fieldsV1 order. */
   paths(prefix: string[] = []): string[][] {
     const out: string[][] = [];
@@ -111,8 +102,9 @@ export class FieldSet {
     return out;
   }
 
-  private pruned(): FieldSet {
-    for (const [k, c] of this.children) if (c.empty) this.children.delete(k);
+  /** Drops empty descendants (restoring the invariant after in-place building). */
+  pruned(): FieldSet {
+    for (const [k, c] of this.children) if (c.pruned().empty) this.children.delete(k);
     return this;
   }
 
@@ -143,7 +135,10 @@ export class FieldSet {
     if (entries.length === 0 && !root) out.member = true;
     for (const [k, v] of entries) {
       if (k === '.') out.member = true;
-      else out.children.set(k, FieldSet.fromFieldsV1(v, false));
+      else {
+        const c = FieldSet.fromFieldsV1(v, false);
+        if (!c.empty) out.children.set(k, c);
+      }
     }
     return out;
   }

@@ -15,28 +15,29 @@ import { isObject, shapeOf, type TypeNode, type TypeView } from './type-view.js'
  */
 export function toFieldSet(view: TypeView, value: unknown, schemaNode: TypeNode): FieldSet {
   const set = new FieldSet();
-  walk(view, value, schemaNode, set, []);
-  return set;
+  walk(view, value, schemaNode, set, true);
+  return set.pruned();
 }
 
-function walk(view: TypeView, value: unknown, declared: TypeNode, set: FieldSet, path: string[]): void {
+/** Adds what `value` sets to `at` (the node of its own path). */
+function walk(view: TypeView, value: unknown, declared: TypeNode, at: FieldSet, root = false): void {
   const node = shapeOf(declared, value);
   if (node.kind === 'map' && !node.atomic && isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
-      const childPath = [...path, fieldElement(k)];
-      walk(view, v, view.node(node.child(k)), set, childPath);
-      if (v === null || (isObject(v) && Object.keys(v).length === 0) || !node.structFields) set.insert(childPath);
+      const child = at.child(fieldElement(k));
+      walk(view, v, view.node(node.child(k)), child);
+      if (v === null || (isObject(v) && Object.keys(v).length === 0) || !node.structFields) child.member = true;
     }
     return;
   }
   if (node.kind === 'list' && node.listType !== 'atomic' && Array.isArray(value)) {
     const item = view.node(node.item);
     value.forEach((v, i) => {
-      const childPath = [...path, itemElement(node, v, i)];
-      set.insert(childPath);
-      if (node.listType === 'map') walk(view, v, item, set, childPath);
+      const child = at.child(itemElement(node, v, i));
+      child.member = true;
+      if (node.listType === 'map') walk(view, v, item, child);
     });
     return;
   }
-  if (path.length) set.insert(path);
+  if (!root) at.member = true;
 }

@@ -1,8 +1,10 @@
 import type { Schema } from '../openapi/schema-types.js';
+import { zeroFields, type ZeroValue } from './zero-fields.js';
 
-/** Resolves `$ref`s (SchemaRegistry is one). */
+/** Resolves `$ref`s and names (SchemaRegistry is one). */
 export interface SchemaResolver {
   resolve(schema: Schema): Schema;
+  get(name: string): Schema | undefined;
 }
 
 /**
@@ -20,6 +22,8 @@ export type TypeNode =
       /** Named fields of a struct; entries of a map when `structFields` is false. */
       readonly structFields: boolean;
       child(key: string): Schema | undefined;
+      /** What Go's zero object holds for an absent field (see zero-fields.ts); undefined: nothing. */
+      zero(key: string): ZeroValue | undefined;
     }
   | {
       readonly kind: 'list';
@@ -36,8 +40,21 @@ const UNTYPED: TypeNode = { kind: 'untyped' };
 /** Describes schemas, caching per schema object: the same definitions are walked on every write. */
 export class TypeView {
   private readonly cache = new WeakMap<Schema, TypeNode>();
+  private zeros?: WeakMap<Schema, Map<string, ZeroValue>>;
 
   constructor(private readonly reg: SchemaResolver) {}
+
+  /** Zero stand-ins of a resolved definition schema, matched by identity with the registry's. */
+  private zerosOf(s: Schema): Map<string, ZeroValue> | undefined {
+    if (!this.zeros) {
+      this.zeros = new WeakMap();
+      for (const [name, fields] of zeroFields()) {
+        const schema = this.reg.get(name);
+        if (schema) this.zeros.set(schema, fields);
+      }
+    }
+    return this.zeros.get(s);
+  }
 
   node(schema: Schema | undefined): TypeNode {
     if (!schema) return UNTYPED;
@@ -65,11 +82,13 @@ export class TypeView {
     if (s.type === 'object' || props || extra) {
       if (!props && !extra) return UNTYPED; // free-form (preserve-unknown-fields, RawExtension)
       const atomic = s['x-kubernetes-map-type'] === 'atomic';
+      const zeros = props ? this.zerosOf(s) : undefined;
       return {
         kind: 'map',
         atomic,
         structFields: !!props,
         child: (key) => (props && Object.hasOwn(props, key) ? props[key] : typeof extra === 'object' ? extra : undefined),
+        zero: (key) => zeros?.get(key),
       };
     }
     return SCALAR;
@@ -88,7 +107,7 @@ export function shapeOf(node: TypeNode, value: unknown): TypeNode {
     if (node.kind === 'list' && !Array.isArray(value) && value !== undefined && value !== null) return SCALAR;
     return node;
   }
-  if (isObject(value)) return { kind: 'map', atomic: false, structFields: false, child: () => undefined };
+  if (isObject(value)) return { kind: 'map', atomic: false, structFields: false, child: () => undefined, zero: () => undefined };
   if (Array.isArray(value)) return { kind: 'list', listType: 'atomic', keys: [], keyDefaults: {}, item: undefined };
   return SCALAR;
 }
