@@ -2,7 +2,7 @@
  * The agent's ImageService: a local content store plus registry pulls, with the kubelet's
  * `imagePullPolicy` semantics. Concurrent requests for one image share one pull.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { importArchive, type ImportOptions } from './image-import.js';
 import { ImagePuller } from './image-puller.js';
 import { invalidImageNameMessage, InvalidReferenceError, parseImageRef, type ImageRef } from './image-ref.js';
@@ -25,7 +25,11 @@ export interface LocalImageServiceOptions {
   agentDataDir?: string;
   /** The store folder itself, overriding `agentDataDir`. */
   root?: string;
-  /** Path of a k3s-style `registries.yaml` (read at every pull; a missing file is fine). */
+  /**
+   * Path of a k3s-style `registries.yaml` (read at every pull; a missing file is fine).
+   * Default with `agentDataDir`: `registries.yaml` in its parent, the k8ts data dir
+   * (`/var/lib/k8ts/registries.yaml`), where `k8ts image` looks too.
+   */
   registriesFile?: string;
   /** A registries config given directly (tests, embedding); wins over `registriesFile`. */
   registries?: RegistriesConfig;
@@ -47,11 +51,8 @@ export class LocalImageService implements ImageService {
     opts: LocalImageServiceOptions,
   ) {
     this.platform = opts.platform;
-    const registries = opts.registries
-      ? async () => opts.registries!
-      : opts.registriesFile
-        ? () => loadRegistriesConfig(opts.registriesFile!)
-        : async () => emptyRegistriesConfig;
+    const file = opts.registriesFile ?? (opts.root === undefined ? join(dirname(opts.agentDataDir ?? defaultAgentDataDir), 'registries.yaml') : undefined);
+    const registries = opts.registries ? async () => opts.registries! : file ? () => loadRegistriesConfig(file) : async () => emptyRegistriesConfig;
     this.puller = new ImagePuller(store, { registries, disableDefaultEndpoint: opts.disableDefaultEndpoint, platform: opts.platform, concurrency: opts.concurrency });
   }
 
