@@ -5,7 +5,7 @@ import { RestClient, restConfigFromKubeconfig } from '../client/rest-client.js';
 import { startK8ts, type TestServer } from '../../test/support/k8ts-server.js';
 import { Kubectl } from '../../test/support/kubectl.js';
 import { HostCommands } from './host/host-commands.js';
-import { type NodeNetworking, startNodeNetworking } from './node-networking.js';
+import { type NodeNetworking, resetNodeNetworking, startNodeNetworking } from './node-networking.js';
 import { NetnsFixture, networkTestsSupported } from './testing/netns-fixture.js';
 
 const skip = await networkTestsSupported();
@@ -100,5 +100,16 @@ describe('two nodes whose hosts are network namespaces (nodeipam, host-gw, servi
       });
       assert.equal(review.status.allowed, true, `${resource}`);
     }
+  });
+
+  it('leaves nothing behind after a reset', async () => {
+    await nodes[1]!.stop();
+    await new HostCommands().run('ip', ['netns', 'del', fx.name('pod-n2')]);
+    const host = new HostCommands(fx.name('n2'));
+    await resetNodeNetworking(host, join(fx.dir, 'n2'));
+    assert.doesNotMatch((await host.run('nft', ['list', 'tables'])).stdout, /k8ts/);
+    assert.doesNotMatch((await host.run('ip', ['-o', 'link'])).stdout, /k8ts0/);
+    assert.equal((await host.run('ip', ['route', 'show', 'proto', '107'])).stdout.trim(), '');
+    nodes.splice(1, 1);
   });
 });

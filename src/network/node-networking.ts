@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/types.js';
 import type { PodNetwork } from '../agent/network/pod-network.js';
@@ -5,9 +6,11 @@ import { Informer } from '../client/informer.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../util/log.js';
 import { CniPodNetwork } from './cni/cni-pod-network.js';
-import { HostGwRoutes } from './cni/host-gw-routes.js';
+import { defaultBridge } from './cni/conflist.js';
+import { HostGwRoutes, k8tsRouteProtocol } from './cni/host-gw-routes.js';
 import { type NetworkApi, restNetworkApi } from './cluster-api.js';
 import { HostCommands } from './host/host-commands.js';
+import { deleteNftTable } from './host/nft.js';
 import { NetworkPolicyController } from './policy/network-policy-controller.js';
 import { ServiceProxy } from './proxy/service-proxy.js';
 
@@ -128,3 +131,20 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
   return out;
 }
 
+
+/**
+ * Removes what node networking left on a host (for `k8ts reset` and node removal): the
+ * k8ts nft tables, the pod bridge, the host-gw routes and the CNI state. Pods must be gone
+ * first; nothing k8ts did not create is touched.
+ *
+ * @example
+ * await resetNodeNetworking(new HostCommands(), '/var/lib/k8ts/agent');
+ */
+export async function resetNodeNetworking(host: HostCommands, dataDir: string, opts: { bridge?: string } = {}): Promise<void> {
+  for (const table of ['k8ts-proxy', 'k8ts-policy', 'k8ts-podnet']) await deleteNftTable(host, 'ip', table);
+  await host.run('ip', ['route', 'flush', 'proto', String(k8tsRouteProtocol)], { allowFailure: true });
+  const bridge = opts.bridge ?? defaultBridge;
+  const link = await host.run('ip', ['link', 'show', 'dev', bridge], { allowFailure: true });
+  if (link.code === 0) await host.run('ip', ['link', 'del', bridge]);
+  rmSync(join(dataDir, 'cni'), { recursive: true, force: true });
+}
