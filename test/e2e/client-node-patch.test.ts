@@ -114,3 +114,24 @@ test('duplicate fields: rejected under Strict, a warning under Warn', async () =
   assert.equal(patch.status, 422);
   assert.match(JSON.parse(patch.body).message, /strict decoding error: duplicate field "data.b"/);
 });
+
+test('apply to the status subresource owns status only, recorded with subresource "status"', async () => {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'st' }, spec: { ports: [{ port: 80 }] } } });
+  const condition = { type: 'Checked', status: 'True', reason: 'Probe', message: 'ok', lastTransitionTime: '2026-01-01T00:00:00Z' };
+  const body = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'st' }, spec: { ports: [{ port: 81 }] }, status: { conditions: [condition] } });
+  const headers = { 'content-type': 'application/apply-patch+yaml' };
+  const r = await server.request('PATCH', `/api/v1/namespaces/${ns}/services/st/status?fieldManager=status-writer`, { body, headers });
+  assert.equal(r.status, 200, r.body);
+  const out = await core.readNamespacedService({ name: 'st', namespace: ns });
+  assert.equal(out.spec!.ports![0]!.port, 80, 'spec is not changed through status');
+  assert.equal(out.status!.conditions![0]!.reason, 'Probe');
+  const entry = out.metadata!.managedFields!.find((m) => m.manager === 'status-writer')!;
+  assert.equal(entry.subresource, 'status');
+  assert.equal(entry.operation, 'Apply');
+  assert.deepEqual(entry.fieldsV1, {
+    'f:status': { 'f:conditions': { 'k:{"type":"Checked"}': { '.': {}, 'f:lastTransitionTime': {}, 'f:message': {}, 'f:reason': {}, 'f:status': {}, 'f:type': {} } } },
+  });
+  const missing = await server.request('PATCH', `/api/v1/namespaces/${ns}/services/nope/status?fieldManager=s`, { body: body.replace('"st"', '"nope"'), headers });
+  assert.equal(missing.status, 404, 'no create-on-apply through a subresource');
+});

@@ -155,6 +155,25 @@ for (const version of versions) {
       assert.deepEqual(c.ports, [{ containerPort: 80, protocol: 'TCP' }]);
     });
 
+    test('client-side apply, then server-side apply of the same file: ownership moves, nothing is lost', async () => {
+      const file = write(`csa-${ns}.yaml`, appFile(ns, 2).replace(/name: web/g, 'name: moved'));
+      await k.ok(['apply', '-f', file]);
+      const before = await getJson('deploy', 'moved');
+      const dry = await k.ok(['apply', '--server-side', '--dry-run=server', '-f', file]);
+      assert.match(dry, /deployment.apps\/moved serverside-applied \(server dry run\)/);
+      const diff = await k.run(['diff', '--server-side', '-f', file]);
+      assert.equal(diff.code, 0, diff.stdout + diff.stderr);
+      await k.ok(['apply', '--server-side', '-f', file]);
+      const after = await getJson('deploy', 'moved');
+      assert.deepEqual(after.spec, before.spec);
+      assert.deepEqual(after.metadata.labels, before.metadata.labels);
+      const kubectl = after.metadata.managedFields.find((m: Json) => m.manager === 'kubectl' && m.operation === 'Apply');
+      assert.ok(kubectl, JSON.stringify(after.metadata.managedFields));
+      assert.equal(after.metadata.managedFields.some((m: Json) => m.manager === 'kubectl-client-side-apply'), false);
+      const svc = await getJson('svc', 'moved');
+      assert.deepEqual(svc.spec.ports.map((p: Json) => p.name), ['http']);
+    });
+
     test('apply --prune -l removes objects dropped from the file', async () => {
       const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}, labels: {set: pruned}}\ndata: {k: v}\n`;
       await k.ok(['apply', '-l', 'set=pruned', '--prune', '-f', write(`prune1-${ns}.yaml`, `${cm('keep')}---\n${cm('drop')}`)]);

@@ -25,7 +25,7 @@ export function forceNotAllowed(): ApiError {
  *
  * @example fieldManagerOf(new URLSearchParams('fieldManager=kubectl-edit'), req, 'Patch') // 'kubectl-edit'
  */
-export function fieldManagerOf(query: URLSearchParams, req: IncomingMessage, operation: 'Create' | 'Update' | 'Patch'): string | undefined {
+export function fieldManagerOf(query: URLSearchParams, req: IncomingMessage, operation: 'Create' | 'Update' | 'Patch'): string {
   const given = query.get('fieldManager');
   if (given !== null && given !== '') {
     if (Buffer.byteLength(given) > MAX_MANAGER_LENGTH) {
@@ -35,7 +35,7 @@ export function fieldManagerOf(query: URLSearchParams, req: IncomingMessage, ope
     if (bad >= 0) throw invalidOptions(operation, invalid('fieldManager', given, `invalid character at position ${bad}`));
     return given;
   }
+  // A request without either is recorded under the empty name, as Kubernetes records it.
   const ua = req.headers['user-agent'];
-  const prefix = ua ? ua.split('/')[0]!.slice(0, MAX_MANAGER_LENGTH) : '';
-  return prefix || undefined;
+  return ua ? ua.split('/')[0]!.slice(0, MAX_MANAGER_LENGTH) : '';
 }

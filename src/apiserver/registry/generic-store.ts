@@ -415,8 +415,13 @@ export class GenericStore {
       const status = obj.status;
       const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
       const rv = meta.resourceVersion;
+      // managedFields come with the request, as Kubernetes' status reset leaves them (the
+      // field manager, not the strategy, decides them).
+      const managedFields = meta.managedFields;
       for (const k of Object.keys(obj)) delete obj[k];
       Object.assign(obj, structuredClone(old));
+      if (managedFields === undefined) delete obj.metadata.managedFields;
+      else obj.metadata.managedFields = managedFields;
       if (subresource === 'status') {
         if (status === undefined) delete obj.status;
         else obj.status = status;
