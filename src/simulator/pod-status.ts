@@ -69,8 +69,12 @@ export function runningPodStatus(pod: KubeObject, hostIP: string, podIP: string,
   return status;
 }
 
-/** Whether the pod already shows what runningPodStatus would write (nothing to do). */
+/**
+ * Whether the pod already shows what runningPodStatus would write (nothing to do). A pod
+ * someone marked not ready (the node lifecycle controller, while the node seemed gone) is
+ * made Ready again, as a live kubelet's status manager does.
+ */
 export function isRunning(pod: KubeObject): boolean {
-  const status = (pod.status ?? {}) as { phase?: string; podIP?: string };
-  return status.phase === 'Running' && !!status.podIP;
+  const status = (pod.status ?? {}) as { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+  return status.phase === 'Running' && !!status.podIP && (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
