@@ -3,7 +3,10 @@
 // credentials from the caller, from registries.yaml and from a dockerconfigjson pull secret.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../../test/support/registry.js';
@@ -105,4 +108,35 @@ test('the /v2/ ping and a manifest fetch, directly', async () => {
   const byDigest = await client.getManifest(image.manifestDigest);
   assert.deepEqual(byDigest.body, image.manifest);
   assert.deepEqual(await client.getBlobBuffer(image.configDigest), image.config);
+});
+
+test('TLS: self-signed registries need ca_file or insecure_skip_verify; insecure ones fall back to plain HTTP', async () => {
+  // A TLS front for the htpasswd registry, with a throwaway self-signed certificate.
+  const key = join(work, 'tls.key');
+  const cert = join(work, 'tls.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const front = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    const up = http.request(`${basic.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+  const tlsHost = `127.0.0.1:${(front.address() as { port: number }).port}`;
+  try {
+    const mirrorOf = (endpoint: string, tls: string) =>
+      parseRegistriesConfig(`mirrors:\n  example.com:\n    endpoint: ["${endpoint}"]\nconfigs:\n  "${new URL(endpoint).host}":\n    auth: {username: alice, password: "wonder:land"}\n    tls: ${tls}\n`);
+    const pull = async (registries: ReturnType<typeof parseRegistriesConfig>) =>
+      (await open({ registries, disableDefaultEndpoint: true })).ensureImage('example.com/private/app:1', 'IfNotPresent');
+    await assert.rejects(pull(mirrorOf(`https://${tlsHost}`, '{}')), /failed to do request: GET https:\/\/127\.0\.0\.1:\d+\/v2\/: self[- ]signed certificate/);
+    assert.equal((await pull(mirrorOf(`https://${tlsHost}`, `{ca_file: "${cert}"}`))).configDigest, image.configDigest);
+    assert.equal((await pull(mirrorOf(`https://${tlsHost}`, '{insecure_skip_verify: true}'))).configDigest, image.configDigest);
+    // The plain-HTTP registry named with https://, marked insecure: TLS fails, HTTP is used.
+    assert.equal((await pull(mirrorOf(`https://${basic.host}`, '{insecure_skip_verify: true}'))).configDigest, image.configDigest);
+    await assert.rejects(pull(mirrorOf(`https://${basic.host}`, '{}')), /failed to do request/);
+  } finally {
+    front.closeAllConnections();
+    await new Promise((r) => front.close(r));
+  }
 });

@@ -67,8 +67,7 @@ export class RegistryClient {
    * for, else against the `Docker-Content-Digest` header when the registry sent one.
    */
   async getManifest(reference: string): Promise<FetchedManifest> {
-    const url = `${this.base}/v2/${this.repository}/manifests/${reference}`;
-    const res = await this.send(url, { Accept: manifestAccept });
+    const { res, url } = await this.send(`/v2/${this.repository}/manifests/${reference}`, { Accept: manifestAccept });
     const body = await readBody(res.body);
     if (res.status !== 200) throw registryError(res.status, body, url);
     const byDigest = validateDigest(reference) === undefined;
@@ -82,8 +81,7 @@ export class RegistryClient {
 
   /** Opens a blob download; the caller reads (and verifies) the stream. */
   async getBlob(digest: string): Promise<{ body: IncomingMessage; size: number | undefined }> {
-    const url = `${this.base}/v2/${this.repository}/blobs/${digest}`;
-    const res = await this.send(url, {});
+    const { res, url } = await this.send(`/v2/${this.repository}/blobs/${digest}`, {});
     if (res.status !== 200) throw registryError(res.status, await readBody(res.body, 1024 * 1024), url);
     const length = Number(res.headers['content-length']);
     return { body: res.body, size: Number.isFinite(length) ? length : undefined };
@@ -98,8 +96,10 @@ export class RegistryClient {
     return data;
   }
 
-  private async send(url: string, headers: Record<string, string>): Promise<HttpResponse> {
+  /** Sends a GET for `path` (after the ping, which may have switched the endpoint to plain HTTP). */
+  private async send(path: string, headers: Record<string, string>): Promise<{ res: HttpResponse; url: string }> {
     await this.ping();
+    const url = `${this.base}${path}`;
     for (let attempt = 0; ; attempt++) {
       const auth = await this.authorizer.header(this.scope);
       const res = await httpRequest({
@@ -107,7 +107,7 @@ export class RegistryClient {
         headers: { 'User-Agent': 'k8ts', ...headers, ...(auth ? { Authorization: auth } : {}) },
         tls: this.endpoint.tls,
       });
-      if (res.status !== 401 || attempt > 0) return res;
+      if (res.status !== 401 || attempt > 0) return { res, url };
       // A first 401 may mean the registry wants auth we have not negotiated yet, or that a
       // cached token went stale: learn the challenge and try once more.
       const challenges = parseChallenges(res.headers['www-authenticate']);
