@@ -169,3 +169,21 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('pull --creds against a registry with basic auth', async () => {
+  const locked = await startRegistry({ htpasswd: [{ username: 'ci', password: 'p:w' }] });
+  try {
+    const small = await buildImage([[{ type: 'file', path: 'x', content: 'x' }]]);
+    await pushImage(locked.url, 'private/x', '1', small, { username: 'ci', password: 'p:w' });
+    const dir = join(work, 'creds');
+    const denied = await k8ts(dir, 'pull', `${locked.host}/private/x:1`);
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /pull access denied, repository does not exist or may require authorization: server message: unauthorized: authentication required/);
+    const ok = await k8ts(dir, 'pull', `${locked.host}/private/x:1`, '--creds', 'ci:p:w');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, new RegExp(`Image is up to date for ${small.configDigest}`));
+    assert.match((await k8ts(dir, 'pull', 'x', '--creds', 'nocolon')).stderr, /--creds must be USERNAME:PASSWORD/);
+  } finally {
+    await locked.stop();
+  }
+});

@@ -83,6 +83,10 @@ test('pull policies: IfNotPresent reuses, Never refuses what is missing, Always 
   });
   const first = await images.ensureImage(ref, 'IfNotPresent');
   assert.deepEqual(await images.ensureImage(ref, 'Never'), first);
+  // The same image by digest is present too.
+  const byDigest = await images.ensureImage(`${registry.host}/k8ts/busybox@${busybox.manifestDigest}`, 'Never');
+  assert.equal(byDigest.configDigest, busybox.configDigest);
+  assert.equal(byDigest.imageID, first.imageID);
   // With the registry's copy retagged, IfNotPresent keeps the local image, Always takes the new one.
   const other = await buildImage([[{ type: 'file', path: 'v2', content: '2' }]]);
   await pushImage(registry.url, 'k8ts/busybox', '1.0', other);

@@ -94,8 +94,20 @@ export class LocalImageService implements ImageService {
     return info;
   }
 
+  /**
+   * The image if present. A reference by digest also finds an image pulled under a tag
+   * whose digest matches (as containerd does); it is then recorded under the digest too.
+   */
   async getImage(image: string): Promise<ImageInfo | undefined> {
-    const rec = await this.store.refs.get(parse(image).ref);
+    const ref = parse(image);
+    let rec = await this.store.refs.get(ref.ref);
+    if (!rec && ref.digest) {
+      const same = (await this.store.refs.list()).find((r) => r.name === ref.name && (r.digest === ref.digest || r.manifestDigest === ref.digest));
+      if (same) {
+        rec = { ...same, ref: ref.ref, tag: ref.tag, digest: ref.digest, createdAt: new Date().toISOString() };
+        await this.store.refs.put(rec);
+      }
+    }
     return rec ? this.store.imageInfo(rec) : undefined;
   }
 
