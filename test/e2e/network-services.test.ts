@@ -45,6 +45,8 @@ describe('k8ts server: built-in DNS and ingress', () => {
     kubectl = new Kubectl('1.33', server.kubeconfig);
     api = await startEchoBackend('api', nodeIP);
     web = await startEchoBackend('web', nodeIP);
+    // The ingress starts in the background: wait for its log line.
+    for (let i = 0; i < 400 && !loggedIngressPorts(server.logs()); i++) await new Promise((r) => setTimeout(r, 25));
     ports = loggedIngressPorts(server.logs())!;
     assert.ok(ports, server.logs());
   });

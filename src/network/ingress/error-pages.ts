@@ -30,3 +30,17 @@ export function sendPage(res: ServerResponse, status: number, location?: string)
   res.writeHead(status, reasons[status], headers);
   res.end(body);
 }
+
+/** The reason phrase nginx uses for `status`. */
+export function reasonPhrase(status: number): string {
+  return reasons[status] ?? '';
+}
+
+/** A complete raw HTTP/1.1 response carrying the nginx page for `status`. */
+export function rawPage(status: number, opts: { location?: string; close?: boolean } = {}): string {
+  const body = errorPage(status);
+  let head = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+  if (opts.location) head += `Location: ${opts.location}\r\n`;
+  if (opts.close) head += 'Connection: close\r\n';
+  return `${head}\r\n${body}`;
+}

@@ -35,7 +35,8 @@ export function forwardedRequestHeaders(req: IncomingMessage, ctx: ForwardContex
   }
   const client = clientAddress(req);
   const original = inHeaders['x-forwarded-for'];
-  out['x-request-id'] = randomUUID().replaceAll('-', '');
+  // ingress-nginx keeps a client's X-Request-ID and makes one up otherwise.
+  out['x-request-id'] = inHeaders['x-request-id'] || randomUUID().replaceAll('-', '');
   out['x-real-ip'] = client;
   out['x-forwarded-for'] = client;
   out['x-forwarded-host'] = inHeaders.host ?? '';

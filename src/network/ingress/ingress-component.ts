@@ -11,8 +11,11 @@ export interface IngressComponentOptions {
 }
 
 /**
- * The Ingress controller inside `k8ts server` (`--disable ingress` turns it off). Ports that
- * cannot be bound (taken, or no privilege for 80/443) are logged, not fatal.
+ * The Ingress controller inside `k8ts server` (`--disable ingress` turns it off). It starts in
+ * the background, like k3s's packaged ingress, so the API server's readiness does not wait
+ * for it (its RSA default certificate takes a moment to generate); it logs
+ * `ingress controller serving` with its ports once listening. Ports that cannot be bound
+ * (taken, or no privilege for 80/443) are logged, not fatal.
  */
 export function ingressComponent(opts: IngressComponentOptions = {}): ServerComponent {
   let controller: IngressController | undefined;
@@ -27,13 +30,12 @@ export function ingressComponent(opts: IngressComponentOptions = {}): ServerComp
         addresses: nodeAddresses(),
         log: ctx.log.child({ component: 'ingress' }),
       });
-      try {
-        await c.start();
-        controller = c;
-      } catch (err) {
+      controller = c;
+      c.start().catch(async (err: unknown) => {
+        controller = undefined;
         await c.stop();
         ctx.log.warn({ err }, 'ingress controller could not start; continuing without it');
-      }
+      });
     },
     async stop() {
       await controller?.stop();

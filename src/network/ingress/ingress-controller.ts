@@ -44,6 +44,7 @@ export class IngressController {
   private proxy?: IngressProxy;
   private tls?: TlsStore;
   private rebuildPending = false;
+  private stopped = false;
   private table?: RouteTable;
 
   constructor(private readonly opts: IngressControllerOptions) {
@@ -75,14 +76,19 @@ export class IngressController {
     await this.opts.writer.ensureIngressClass(k8tsIngressClass());
     await Promise.all([this.ingresses, this.classes, this.services, this.slices, this.secrets].map((i) => i.start()));
     this.tls = new TlsStore(await fakeCertificate(), this.opts.log);
-    this.proxy = new IngressProxy({ host: this.opts.host, httpPort: this.opts.httpPort ?? 80, httpsPort: this.opts.httpsPort ?? 443, tls: this.tls, log: this.opts.log });
+    if (this.stopped) return;
+    const proxy = new IngressProxy({ host: this.opts.host, httpPort: this.opts.httpPort ?? 80, httpsPort: this.opts.httpsPort ?? 443, tls: this.tls, log: this.opts.log });
+    this.proxy = proxy;
     this.rebuild();
-    await this.proxy.listen();
+    await proxy.listen();
+    // Stopped while binding: stop() may have missed the listeners.
+    if (this.stopped) return void (await proxy.close());
     void this.queue.run(1, (key) => this.reconcileStatus(key), (key, err) => this.opts.log?.warn({ err, ingress: key }, 'ingress status update failed'));
     this.opts.log?.info({ ports: this.proxy.boundPorts }, 'ingress controller serving');
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.queue.shutDown();
     for (const inf of [this.ingresses, this.classes, this.services, this.slices, this.secrets]) inf.stop();
     await this.proxy?.close();

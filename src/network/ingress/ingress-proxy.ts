@@ -1,13 +1,16 @@
 import http from 'node:http';
-import https from 'node:https';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import type { Logger } from '../../util/log.js';
 import { rewritePath } from './annotations.js';
 import { sendPage } from './error-pages.js';
 import { normalizeHost } from './host-match.js';
+import { type Decision, type FastPathHost, serveConnection } from './fast-path.js';
 import { proxyRequest, proxyUpgrade, rejectUpgrade } from './http-proxy.js';
-import { findRoute, type Route, type RouteTable } from './route-table.js';
+import { findRoute, type RouteTable } from './route-table.js';
 import type { TlsStore } from './tls-store.js';
+import { UpstreamPool } from './upstream-pool.js';
 
 export interface IngressProxyOptions {
   /** Listen address (default all interfaces). */
@@ -19,12 +22,6 @@ export interface IngressProxyOptions {
   tls: TlsStore;
   log?: Logger;
 }
-
-/** What a request resolves to before any bytes go upstream. */
-type Decision =
-  | { kind: 'proxy'; route: Route; path: string }
-  | { kind: 'redirect'; status: 302 | 308; location: string }
-  | { kind: 'page'; status: 404 | 503 };
 
 const emptyTable: RouteTable = { hosts: new Map(), wildcards: new Map(), catchAll: { host: '', routes: [] } };
 
@@ -42,9 +39,11 @@ const emptyTable: RouteTable = { hosts: new Map(), wildcards: new Map(), catchAl
 export class IngressProxy {
   private table: RouteTable = emptyTable;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 512, scheduling: 'lifo' });
-  private httpServer?: http.Server;
-  private httpsServer?: https.Server;
+  private readonly pool = new UpstreamPool();
+  private listeners: net.Server[] = [];
   private ports = { http: 0, https: 0 };
+  /** Node's HTTP machinery, fed the connections the fast path hands off (never listening). */
+  private readonly fallback = { http: this.nodeServer('http'), https: this.nodeServer('https') };
 
   constructor(private readonly opts: IngressProxyOptions) {}
 
@@ -57,39 +56,52 @@ export class IngressProxy {
   }
 
   async listen(): Promise<{ http: number; https: number }> {
-    const common = { keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 };
-    const httpServer = http.createServer(common, (req, res) => this.onRequest(req, res, 'http'));
-    httpServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, 'http'));
-    const tls = this.opts.tls;
-    const httpsServer = https.createServer({ ...common, SNICallback: tls.sniCallback, ALPNProtocols: ['http/1.1'] }, (req, res) => this.onRequest(req, res, 'https'));
-    httpsServer.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, 'https'));
-    for (const s of [httpServer, httpsServer]) s.on('clientError', (_err, socket) => socket.destroy());
-    this.ports.http = await listenOn(httpServer, this.opts.httpPort, this.opts.host);
+    const plain = net.createServer({ noDelay: true }, (socket) => serveConnection(socket, this.fastPathHost('http')));
+    const secure = tls.createServer({ cert: this.opts.tls.defaultCert.certPem, key: this.opts.tls.defaultCert.keyPem, SNICallback: this.opts.tls.sniCallback, ALPNProtocols: ['http/1.1'] }, (socket) => serveConnection(socket, this.fastPathHost('https')));
+    secure.on('tlsClientError', (_err, socket) => socket.destroy());
+    this.ports.http = await listenOn(plain, this.opts.httpPort, this.opts.host);
+    this.listeners.push(plain);
     try {
-      this.ports.https = await listenOn(httpsServer, this.opts.httpsPort, this.opts.host);
+      this.ports.https = await listenOn(secure, this.opts.httpsPort, this.opts.host);
+      this.listeners.push(secure);
     } catch (err) {
-      httpServer.close();
+      await this.close();
       throw err;
     }
-    this.httpServer = httpServer;
-    this.httpsServer = httpsServer;
     return this.ports;
   }
 
   async close(): Promise<void> {
-    for (const s of [this.httpServer, this.httpsServer]) {
-      if (!s) continue;
-      s.closeAllConnections();
-      await new Promise<void>((r) => s.close(() => r()));
-    }
+    for (const s of this.listeners.splice(0)) await new Promise<void>((r) => s.close(() => r()));
+    for (const s of Object.values(this.fallback)) s.closeAllConnections();
+    this.pool.close();
     this.agent.destroy();
   }
 
-  private decide(req: http.IncomingMessage, scheme: 'http' | 'https'): Decision {
-    const url = req.url ?? '/';
+  private nodeServer(scheme: 'http' | 'https'): http.Server {
+    const server = http.createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 }, (req, res) => this.onRequest(req, res, scheme));
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, scheme));
+    server.on('clientError', (_err, socket) => socket.destroy());
+    return server;
+  }
+
+  private fastPathHost(scheme: 'http' | 'https'): FastPathHost {
+    return {
+      scheme,
+      port: () => this.ports[scheme],
+      decide: (rawHost, target, s) => this.decide(rawHost, target, s),
+      pool: this.pool,
+      handOff: (socket, pending) => {
+        if (pending.length) socket.unshift(pending);
+        this.fallback[scheme].emit('connection', socket);
+      },
+    };
+  }
+
+  private decide(rawHost: string | undefined, url: string, scheme: 'http' | 'https'): Decision {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const host = normalizeHost(req.headers.host);
+    const host = normalizeHost(rawHost);
     const { route } = findRoute(this.table, host, path);
     if (!route) return { kind: 'page', status: 404 };
     const o = route.options;
@@ -97,14 +109,14 @@ export class IngressProxy {
       const port = this.ports.https === 443 ? '' : `:${this.ports.https}`;
       return { kind: 'redirect', status: 308, location: `https://${host}${port}${url}` };
     }
-    if (o.appRoot && path === '/') return { kind: 'redirect', status: 302, location: `${scheme}://${req.headers.host ?? host}${o.appRoot}` };
+    if (o.appRoot && path === '/') return { kind: 'redirect', status: 302, location: `${scheme}://${rawHost ?? host}${o.appRoot}` };
     if (route.backend.endpoints.length === 0) return { kind: 'page', status: 503 };
     const upstreamPath = o.rewriteTarget ? rewritePath(route.matcher.regex, o.rewriteTarget, path, q < 0 ? '' : url.slice(q)) : url;
     return { kind: 'proxy', route, path: upstreamPath };
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse, scheme: 'http' | 'https'): void {
-    const d = this.decide(req, scheme);
+    const d = this.decide(req.headers.host, req.url ?? '/', scheme);
     if (d.kind === 'page') return sendPage(res, d.status);
     if (d.kind === 'redirect') return sendPage(res, d.status, d.location);
     const port = scheme === 'http' ? this.ports.http : this.ports.https;
@@ -115,17 +127,17 @@ export class IngressProxy {
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, scheme: 'http' | 'https'): void {
     socket.on('error', () => socket.destroy());
-    const d = this.decide(req, scheme);
+    const d = this.decide(req.headers.host, req.url ?? '/', scheme);
     if (d.kind === 'page') return rejectUpgrade(socket, d.status);
     if (d.kind === 'redirect') {
-      socket.end(`HTTP/1.1 ${d.status} Permanent Redirect\r\nLocation: ${d.location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${d.status} ${d.status === 308 ? 'Permanent Redirect' : 'Moved Temporarily'}\r\nLocation: ${d.location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
     proxyUpgrade(req, socket, head, d.route, d.path, { scheme, port: scheme === 'http' ? this.ports.http : this.ports.https });
   }
 }
 
-function listenOn(server: http.Server | https.Server, port: number, host?: string): Promise<number> {
+function listenOn(server: net.Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -20,7 +20,8 @@ export class TlsStore {
   readonly defaultContext: tls.SecureContext;
 
   constructor(
-    defaultCert: { certPem: string; keyPem: string },
+    /** Served when SNI names no host with a certificate (or the client sends no SNI). */
+    readonly defaultCert: { certPem: string; keyPem: string },
     private readonly log?: Logger,
   ) {
     this.defaultContext = tls.createSecureContext({ cert: defaultCert.certPem, key: defaultCert.keyPem });
