@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Logger } from '../../util/log.js';
 import { rewritePath } from './annotations.js';
-import { sendPage } from './error-pages.js';
+import { rawPage, sendPage } from './error-pages.js';
 import { normalizeHost } from './host-match.js';
 import { type Decision, type FastPathHost, serveConnection } from './fast-path.js';
 import { proxyRequest, proxyUpgrade, rejectUpgrade } from './http-proxy.js';
@@ -81,7 +81,8 @@ export class IngressProxy {
   private nodeServer(scheme: 'http' | 'https'): http.Server {
     const server = http.createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 }, (req, res) => this.onRequest(req, res, scheme));
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head, scheme));
-    server.on('clientError', (_err, socket) => socket.destroy());
+    // nginx answers unparsable requests with its 400 page.
+    server.on('clientError', (_err, socket) => (socket.writable ? socket.end(rawPage(400, { close: true })) : socket.destroy()));
     return server;
   }
 
