@@ -10,6 +10,7 @@ import { rfc3339 } from '../../util/clock.js';
 import { defaultFieldManager } from './tracking.js';
 import { applyNeedsManager } from './manager-name.js';
 import type { WriteInfo } from './field-manager.js';
+import { typedPath } from './typed-path.js';
 
 /** The Content-Type of a server-side apply (`kubectl apply --server-side`). */
 export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
@@ -53,16 +54,23 @@ export async function handleApply(r: ResourceRequest, ns: string | undefined, dr
   const apiVersion = apiVersionOf(store.def);
   const duplicates: string[] = [];
   const config = await readConfig(r, apiVersion, store.def.kind, duplicates);
+  if (config.metadata.name !== undefined && config.metadata.name !== info.name) {
+    throw ApiError.badRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${info.name})`);
+  }
+  config.metadata.name = info.name;
   const directive = parseFieldValidation(query, 'Patch');
+  const fm = defaultFieldManager();
+  const original = directive === 'Strict' ? structuredClone(config) : undefined;
   const unknown = pruneUnknownFields(config, apiVersion, store.def.kind);
-  if (directive === 'Strict' && unknown.length) {
-    // Kubernetes fails to type the configuration against the schema: a reason-less error.
+  if (original && unknown.length) {
+    // Kubernetes fails to type the configuration against the schema: a reason-less error
+    // naming fields the way server-side apply prints paths.
     const where = `${ns ? `${ns}/` : ''}${info.name}; ${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}, Kind=${store.def.kind}`;
-    const fields = unknown.map((u) => `.${u.replace(/^unknown field "(.*)"$/, '$1')}: field not declared in schema`);
+    const root = fm.root(apiVersion, store.def.kind);
+    const fields = unknown.map((u) => `${typedPath(fm.view, root, original, u.replace(/^unknown field "(.*)"$/, '$1'))}: field not declared in schema`);
     throw new ApiError(500, '' as StatusReason, `failed to create typed patch object (${where}): ${fields.join(', ')}`);
   }
   warn(r, handleFieldValidation(directive, [...duplicates, ...unknown], { kind: store.def.kind, version: apiVersion.split('/').pop()! }));
-  const fm = defaultFieldManager();
   const subresource = info.subresource === 'status' ? 'status' : undefined;
   const write = (): WriteInfo => ({
     manager,

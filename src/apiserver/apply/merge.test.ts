@@ -57,3 +57,11 @@ test('removeItems deletes members, keeping maps that still hold owned entries', 
   removeItems(view, obj, drop.difference(keep), pod, keep);
   assert.deepEqual(obj, { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: '1' }] } });
 });
+
+test('decoder paths print as server-side apply paths', async () => {
+  const { typedPath } = await import('./typed-path.js');
+  const value = { spec: { containers: [{ name: 'web', ports: [{ containerPort: 80 }] }], tolerations: [{ key: 'k' }] }, metadata: { finalizers: ['f'] } };
+  assert.equal(typedPath(view, pod, value, 'spec.containers[0].ports[0].bogus'), '.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"].bogus');
+  assert.equal(typedPath(view, pod, value, 'spec.tolerations[0].bogus'), '.spec.tolerations[0].bogus');
+  assert.equal(typedPath(view, pod, value, 'spec.bogus'), '.spec.bogus');
+});
