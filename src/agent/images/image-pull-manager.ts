@@ -42,6 +42,8 @@ export interface EnsureImageRequest {
 
 export class ImagePullManager {
   readonly backoff: PullBackoff;
+  /** The last failure per backoff key, which the ImagePullBackOff message repeats (kubelet 1.32+). */
+  private readonly lastFailure = new Map<string, string>();
 
   /**
    * @example
@@ -80,8 +82,10 @@ export class ImagePullManager {
     if (this.backoff.inBackoff(key)) {
       const message = `Back-off pulling image ${q}`;
       record({ type: 'Normal', reason: 'BackOff', message });
-      return this.waiting(record, 'ImagePullBackOff', message);
+      const last = this.lastFailure.get(key);
+      return this.waiting(record, 'ImagePullBackOff', last === undefined ? message : `${message}: ${last}`);
     }
+    this.lastFailure.delete(key);
     record({ type: 'Normal', reason: 'Pulling', message: `Pulling image ${q}` });
     const start = this.clock.now();
     try {
@@ -95,6 +99,7 @@ export class ImagePullManager {
       const message = err instanceof ImagePullError || err instanceof Error ? err.message : String(err);
       record({ type: 'Warning', reason: 'Failed', message: `Failed to pull image ${q}: ${message}` });
       this.backoff.next(key);
+      this.lastFailure.set(key, `ErrImagePull: ${message}`);
       return this.waiting(record, 'ErrImagePull', message);
     }
   }
