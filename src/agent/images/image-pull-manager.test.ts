@@ -43,7 +43,7 @@ test('a missing image: ErrImagePull with the registry message, then ImagePullBac
   events.length = 0;
   now += 5_000;
   const second = await manager.ensureImageExists({ podUID: 'uid-1', image, pullSecrets: [secret] }, (e) => events.push(e));
-  assert.deepEqual(second, { status: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` });
+  assert.deepEqual(second, { status: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${registryMessage}` });
   assert.deepEqual(events, [
     { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${image}"` },
     { type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff' },

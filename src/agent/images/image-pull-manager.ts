@@ -2,8 +2,8 @@
  * The kubelet's image manager (EnsureImageExists) for the agent's pod workers: applies the
  * pull policy, pull-secret credentials and the per-pod image backoff, emits the kubelet's
  * events word for word, and says which waiting reason the container shows
- * (`ErrImagePull`, then `ImagePullBackOff` while the backoff runs; `InvalidImageName`,
- * `ErrImageNeverPull`).
+ * (`ErrImagePull`, then `ImagePullBackOff` — whose message repeats the last failure, as
+ * since Kubernetes 1.32 — while the backoff runs; `InvalidImageName`, `ErrImageNeverPull`).
  */
 import { defaultPullPolicy } from '../../api/core/v1/pod-spec-defaults.js';
 import type { Clock } from '../../util/clock.js';
