@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`Services with ${perService} endpoints each over 10 nodes (every 10th also a NodePort). Wall time includes running \`nft -f\`; CPU is k8ts plus nft (user + system). Load average at the end: ${load}.\n`);
-  console.log('| Services | sync | wall | CPU | of which rendering | nft lines |');
+  console.log('| Services | sync | wall | CPU | rendering (wall) | nft lines |');
   console.log('|---:|---|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
 }
