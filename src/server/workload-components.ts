@@ -1,4 +1,7 @@
 import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
+import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
+import { EndpointSliceController } from '../controllers/endpointslice/endpointslice-controller.js';
+import { PodGCController } from '../controllers/podgc/podgc-controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/replica-set-controller.js';
 import { replicaSetKind, replicationControllerKind } from '../controllers/replicaset/replicated-kind.js';
 import type { ServerComponent } from './component.js';
@@ -14,5 +17,8 @@ export function workloadComponents(_config: ServerConfig): ServerComponent[] {
     leaderElectedController('replicaset-controller', (c) => new ReplicaSetController(c.catalog, replicaSetKind, c.clock, c.log)),
     leaderElectedController('replicationcontroller-controller', (c) => new ReplicaSetController(c.catalog, replicationControllerKind, c.clock, c.log)),
     leaderElectedController('deployment-controller', (c) => new DeploymentController(c.catalog, c.clock, c.log)),
+    leaderElectedController('endpoints-controller', (c) => new EndpointsController(c.catalog, c.log)),
+    leaderElectedController('endpointslice-controller', (c) => new EndpointSliceController(c.catalog, c.clock, c.log)),
+    leaderElectedController('pod-garbage-collector-controller', (c) => new PodGCController(c.catalog, c.clock, c.log)),
   ];
 }

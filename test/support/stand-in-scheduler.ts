@@ -1,6 +1,7 @@
 // Until k8ts has its scheduler, e2e tests place pods themselves: every pod without a node is
 // bound (POST pods/binding, the scheduler's own request) to one of the simulated nodes,
-// which then run it. Binding a pod someone else bound already fails harmlessly.
+// which then run it. Binding a pod someone else bound already fails harmlessly. Like any
+// scheduler it only takes pods of `default-scheduler`.
 import type { KubeObject } from '../../src/api/types.js';
 import { Informer } from '../../src/client/informer.js';
 import { RestClient, restConfigFromKubeconfig, restListWatch } from '../../src/client/rest-client.js';
@@ -18,7 +19,7 @@ export async function startStandInScheduler(kubeconfig: string, nodes: string[],
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   const bind = (pod: KubeObject) => {
-    if (stopped || pod.metadata.deletionTimestamp) return;
+    if (stopped || pod.metadata.deletionTimestamp || ((pod.spec as { schedulerName?: string }).schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
     const node = nodes[next++ % nodes.length]!;
     const t = setTimeout(() => {
       timers.delete(t);
