@@ -204,6 +204,11 @@ describe('ServiceProxy on a node (real server and kubectl, nftables, pods as net
       serviceYaml('extname', { type: 'ExternalName', externalName: 'example.com' }),
       sliceYaml('headless', [{ ip: ip.p1! }], [http]),
     );
+    // A Service handed to another proxy implementation is left alone.
+    await apply(
+      JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'other', namespace: 'default', labels: { 'service.kubernetes.io/service-proxy-name': 'someone-else' } }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }),
+      sliceYaml('other', [{ ip: ip.p1! }], [http]),
+    );
     const vip = await clusterIP('web');
     await kubectl.ok(['delete', 'svc', 'web']);
     await fx.waitFor(async () => (await fx.curl(from('client'), `http://${vip}/`)).exit !== 0, 15_000, 'deleted service to stop answering');
@@ -212,6 +217,7 @@ describe('ServiceProxy on a node (real server and kubectl, nftables, pods as net
     assert.doesNotMatch(table, /default\/headless\//);
     assert.doesNotMatch(table, /default\/extname\//);
     assert.doesNotMatch(table, /default\/web\//);
+    assert.doesNotMatch(table, /default\/other\//);
     assert.match(table, /default\/np\//);
   });
 });

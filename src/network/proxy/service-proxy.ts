@@ -73,8 +73,9 @@ export class ServiceProxy {
   constructor(private readonly opts: ServiceProxyOptions) {
     const api = resolveApi(opts);
     this.host = opts.host ?? new HostCommands();
-    this.services = new Informer(api.listWatch('services'), opts.log);
-    this.slices = new Informer(api.listWatch('endpointslices'), opts.log);
+    // As kube-proxy: Services handed to another proxy, and headless Services' slices, are not ours.
+    this.services = new Informer(api.listWatch('services', { labelSelector: '!service.kubernetes.io/service-proxy-name' }), opts.log);
+    this.slices = new Informer(api.listWatch('endpointslices', { labelSelector: '!service.kubernetes.io/headless' }), opts.log);
     this.slices.addIndex('service', (s) => {
       const k = sliceServiceKey(s);
       return k ? [k] : [];
