@@ -76,7 +76,7 @@ export class ClusterDns {
     await this.index.start();
     const upstreams = this.opts.upstreams ?? upstreamsFromResolvConf(this.opts.resolvConfPath ?? '/etc/resolv.conf', { host: this.opts.host, port: this.opts.port });
     this.forwarder = new Forwarder(upstreams, this.opts.upstreamTimeoutMs);
-    this.handler = new DnsHandler(this.zone, this.forwarder);
+    this.handler = new DnsHandler(this.zone, this.forwarder, () => this.index.generation);
     this.server = new DnsServer((raw, t) => this.handler!.handle(raw, t), this.opts.log);
     try {
       this.bound = await this.server.listen(this.opts.host, this.opts.port);

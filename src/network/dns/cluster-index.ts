@@ -122,6 +122,7 @@ export class ClusterIndex {
   private readonly namespaces: Informer;
   private readonly pods?: Informer;
   private modified: number;
+  private changes = 0;
 
   constructor(sources: ClusterSources, private readonly clock: Clock, log?: Logger) {
     this.services = new Informer(sources.services, log);
@@ -134,6 +135,8 @@ export class ClusterIndex {
     this.slices.addIndex('ip', (s) => (isIPSlice(s) ? sliceEndpoints(s).flatMap((e) => (e.addresses ?? []).map(canonicalIP)) : []));
     const touch = { add: () => this.touch(), update: () => this.touch(), delete: () => this.touch() };
     for (const inf of [this.services, this.slices, this.namespaces]) inf.on(touch);
+    // Pods only name endpoints: they invalidate cached answers without moving the serial.
+    this.pods?.on({ add: () => this.changes++, update: () => this.changes++, delete: () => this.changes++ });
   }
 
   async start(): Promise<void> {
@@ -210,7 +213,13 @@ export class ClusterIndex {
     return spec.hostname && spec.subdomain === svc.name ? spec.hostname : undefined;
   }
 
+  /** Bumped on every change seen: answers cached under an older value are stale. */
+  get generation(): number {
+    return this.changes;
+  }
+
   private touch(): void {
+    this.changes++;
     this.modified = Math.floor(this.clock.now() / 1000);
   }
 }

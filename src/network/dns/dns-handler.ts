@@ -3,6 +3,8 @@ import type { KubernetesZone } from './kubernetes-zone.js';
 import { buildReply, encodeWithin, headerOnlyReply, maxUdpSize, type Query } from './message.js';
 import type { Forwarder, Transport } from './upstream.js';
 
+const maxCached = 10_000;
+
 /** Counts of answered queries, by how they were answered. */
 export interface DnsStats {
   cluster: number;
@@ -16,13 +18,33 @@ export interface DnsStats {
  */
 export class DnsHandler {
   readonly stats: DnsStats = { cluster: 0, forwarded: 0, failed: 0 };
+  /** Encoded cluster answers by query bytes (after the id), valid for one index generation. */
+  private readonly cache = new Map<string, Buffer>();
+  private cacheGeneration = -1;
 
   constructor(
     private readonly zone: KubernetesZone,
     private readonly forwarder: Forwarder,
+    /** The cluster index's change counter (see ClusterIndex.generation). */
+    private readonly generation: () => number = () => 0,
   ) {}
 
   async handle(raw: Buffer, transport: Transport): Promise<Buffer | undefined> {
+    const gen = this.generation();
+    if (gen !== this.cacheGeneration) {
+      this.cache.clear();
+      this.cacheGeneration = gen;
+    }
+    // Identical queries (same flags, name spelling, type and EDNS) get identical answers
+    // until the cluster changes: serve them without decoding.
+    const key = raw.length >= 12 ? transport + raw.toString('latin1', 2) : '';
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.stats.cluster++;
+      const out = Buffer.from(hit);
+      raw.copy(out, 0, 0, 2);
+      return out;
+    }
     let q: Query;
     try {
       q = dnsPacket.decode(raw) as Query;
@@ -38,7 +60,12 @@ export class DnsHandler {
     if (this.zone.handles(question.name)) {
       this.stats.cluster++;
       const a = await this.zone.resolve(question);
-      return encodeWithin(buildReply(q, { rcode: a.rcode, authoritative: true, answers: a.answers, authorities: a.authorities, additionals: a.additionals }), limit);
+      const out = encodeWithin(buildReply(q, { rcode: a.rcode, authoritative: true, answers: a.answers, authorities: a.authorities, additionals: a.additionals }), limit);
+      if (a.cacheable && this.generation() === gen) {
+        if (this.cache.size >= maxCached) this.cache.clear();
+        this.cache.set(key, out);
+      }
+      return out;
     }
     const reply = await this.forwarder.forward(raw, transport);
     if (reply) {

@@ -10,6 +10,8 @@ export type Rcode = 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
 /** An authoritative answer from the cluster zone. */
 export interface ZoneAnswer {
   rcode: Rcode;
+  /** False when the answer used an upstream lookup or the caches were not synced: do not cache it. */
+  cacheable?: boolean;
   answers: Answer[];
   authorities: Answer[];
   additionals: Answer[];
@@ -61,6 +63,15 @@ export class KubernetesZone {
   }
 
   async resolve(q: Question): Promise<ZoneAnswer> {
+    this.usedUpstream = false;
+    const a = await this.answer(q);
+    a.cacheable = !this.usedUpstream && this.index.hasSynced();
+    return a;
+  }
+
+  private usedUpstream = false;
+
+  private async answer(q: Question): Promise<ZoneAnswer> {
     const n = normalizeName(q.name);
     if (!inZone(n, this.zone)) return this.reverse(q, n);
     if (q.type === 'AXFR' || q.type === 'IXFR') return this.reply('REFUSED', []);
@@ -104,7 +115,10 @@ export class KubernetesZone {
 
   private async follow(target: string, type: 'A' | 'AAAA', depth: number): Promise<Answer[] | undefined> {
     const n = normalizeName(target);
-    if (!inZone(n, this.zone)) return this.upstream?.(target, type).catch(() => undefined);
+    if (!inZone(n, this.zone)) {
+      this.usedUpstream = true;
+      return this.upstream?.(target, type).catch(() => undefined);
+    }
     const result = lookupClusterName(this.index, parseClusterName(n, this.zone), this.zone, this.opts.pods);
     return result.kind === 'found' ? this.addresses(target, type, result.targets, depth) : undefined;
   }
