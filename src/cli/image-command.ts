@@ -9,8 +9,9 @@
  *   k8ts image rm REF|ID...                   remove names, then content nothing else uses
  *   k8ts image prune                          remove every image no container holds
  *
- * `prune` keeps images leased by containers: the agent writes a lease per container under
- * `<data-dir>/agent/images/leases/`. Without an agent (no leases), every image is removed.
+ * `prune` keeps images in use: leased by a container (the agent can write a lease per
+ * container under `<data-dir>/agent/images/leases/`) or whose layer stack is mounted as an
+ * overlayfs root filesystem right now (read from /proc/self/mountinfo). Everything else goes.
  */
 import { Command, Option } from 'commander';
 import { join } from 'node:path';

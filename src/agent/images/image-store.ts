@@ -10,11 +10,13 @@
  * leases/<id>.json              what must survive garbage collection
  * ```
  */
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobStore } from './blob-store.js';
 import type { ImageConfig, ImageInfo } from './image-service.js';
 import { LayerStore } from './layer-store.js';
 import { LeaseStore } from './lease-store.js';
+import { overlayLowerStacks } from './mounted-layers.js';
 import { parseManifest, type ImageManifest, type OciImageConfig } from './oci-types.js';
 import { RefStore, type ImageRecord } from './ref-store.js';
 
@@ -55,6 +57,18 @@ export class ImageStore {
     return JSON.parse((await this.blobs.read(digest)).toString('utf8')) as OciImageConfig;
   }
 
+  /**
+   * Lower-dir stacks of the overlay mounts on this machine that use this store's layers
+   * (a running container's root filesystem is one), lowest layer first.
+   */
+  async mountedStacks(): Promise<string[][]> {
+    const real = await realpath(this.layers.layersDir).catch(() => this.layers.layersDir);
+    const prefix = `${real}/`;
+    return (await overlayLowerStacks())
+      .map((stack) => stack.filter((dir) => dir.startsWith(prefix)).map((dir) => join(this.layers.layersDir, dir.slice(prefix.length))))
+      .filter((stack) => stack.length > 0);
+  }
+
   /** Describes a stored image; undefined when a part of it is missing (then it is not usable). */
   async imageInfo(rec: ImageRecord): Promise<ImageInfo | undefined> {
     let config: OciImageConfig;
@@ -93,6 +107,8 @@ export class ImageStore {
     const leases = await this.leases.all();
     const keepBlobs = new Set<string>(leases.digests);
     const keepLayers = new Set<string>(leases.digests);
+    const mounted = new Set((await this.mountedStacks()).flat());
+    for (const d of layerList) if (mounted.has(this.layers.dir(d))) keepLayers.add(d);
     const walk = async (digest: string) => {
       keepBlobs.add(digest);
       let parsed;

@@ -215,6 +215,19 @@ test('remove and prune: leased images stay, unreferenced content goes', async ()
   await pushImage(registry.url, 'k8ts/small', '1', small);
   const b = await images.ensureImage(`${registry.host}/k8ts/small:1`, 'IfNotPresent');
   await images.holdImage('container-1', a);
+  // b's layers mounted as a container root filesystem would be: prune keeps b meanwhile.
+  const root = join(work, `k8ts-rootfs-${n++}`);
+  for (const d of ['upper', 'work', 'merged']) mkdirSync(join(root, d), { recursive: true });
+  execFileSync('mount', ['-t', 'overlay', 'k8ts-images-test', '-o', `lowerdir=${b.layers[0]},upperdir=${root}/upper,workdir=${root}/work`, `${root}/merged`]);
+  try {
+    assert.deepEqual(await images.prune(), []);
+    // Even with its name removed, a mounted layer is not collected.
+    await images.removeImage(b.ref);
+    assert.ok(existsSync(b.layers[0]!));
+  } finally {
+    execFileSync('umount', [`${root}/merged`]);
+  }
+  await images.ensureImage(b.ref, 'IfNotPresent');
   assert.deepEqual(await images.prune(), [b.ref]);
   assert.equal(existsSync(b.layers[0]!), false, 'the pruned image\'s layer is gone');
   assert.ok(existsSync(a.layers[0]!));

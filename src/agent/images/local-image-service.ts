@@ -157,17 +157,20 @@ export class LocalImageService implements ImageService {
 
   /**
    * Removes every image not in use, then unreferenced content. In use means: leased (see
-   * holdImage; the agent leases each container's image) or accepted by `inUse`.
+   * holdImage; the agent leases each container's image), its exact layer stack mounted as
+   * an overlayfs (a container's root filesystem), or accepted by `inUse`.
    *
    * @example
    * await images.prune((img) => runningImageIDs.has(img.configDigest));
    */
   async prune(inUse: (image: ImageInfo) => boolean = () => false): Promise<string[]> {
     const leases = await this.store.leases.all();
+    const mounted = new Set((await this.store.mountedStacks()).map((s) => s.join(':')));
     const removed: string[] = [];
     for (const rec of await this.store.refs.list()) {
       const info = await this.store.imageInfo(rec);
-      const used = leases.images.has(rec.ref) || leases.images.has(rec.configDigest) || (info !== undefined && inUse(info));
+      const used =
+        leases.images.has(rec.ref) || leases.images.has(rec.configDigest) || (info !== undefined && (mounted.has(info.layers.join(':')) || inUse(info)));
       if (!used) {
         await this.store.refs.delete(rec.ref);
         removed.push(rec.ref);
