@@ -1,26 +1,26 @@
-// Deployments and ReplicaSets with the real kubectl against `k8ts server --simulate-nodes`:
+// Deployments and ReplicaSets with the real kubectl against `k8ts server --simulate-nodes`
+// (its scheduler places the pods, the simulated nodes run them):
 // rollouts (status, history, undo, pause/resume, restart), self-healing, adoption, orphaning
 // and cascading deletion.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/types.js';
 import { Informer } from '../../src/client/informer.js';
-import { restListWatch } from '../../src/client/rest-client.js';
+import { RestClient, restConfigFromKubeconfig, restListWatch } from '../../src/client/rest-client.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startStandInScheduler, type StandInScheduler } from '../support/stand-in-scheduler.js';
 
 let server: TestServer;
-let scheduler: StandInScheduler;
+let client: RestClient;
 let k: Kubectl;
 
 before(async () => {
   server = await startK8ts({ extraArgs: ['--simulate-nodes', '3'] });
-  scheduler = await startStandInScheduler(server.kubeconfig, ['sim-node-0', 'sim-node-1', 'sim-node-2']);
+  client = new RestClient(restConfigFromKubeconfig(server.kubeconfig));
   k = new Kubectl('1.33', server.kubeconfig);
 });
 after(async () => {
-  scheduler?.stop();
+  client?.close();
   await server?.cleanup();
 });
 
@@ -41,7 +41,7 @@ const isReady = (p: KubeObject) =>
 
 /** Watches pods with a label selector and remembers the fewest ready ones seen since start. */
 async function readyFloor(ns: string, selector: string): Promise<{ min(): number; stop(): void }> {
-  const pods = new Informer(restListWatch(scheduler.client, `/api/v1/namespaces/${ns}/pods`, { labelSelector: selector }));
+  const pods = new Informer(restListWatch(client, `/api/v1/namespaces/${ns}/pods`, { labelSelector: selector }));
   let min = Infinity;
   let listed = false;
   const count = () => {

@@ -4,21 +4,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startStandInScheduler, type StandInScheduler } from '../support/stand-in-scheduler.js';
 
 let server: TestServer;
-let scheduler: StandInScheduler;
 let k: Kubectl;
 const ns = 'svc';
 
 before(async () => {
   server = await startK8ts({ extraArgs: ['--simulate-nodes', '2'] });
-  scheduler = await startStandInScheduler(server.kubeconfig, ['sim-node-0', 'sim-node-1']);
   k = new Kubectl('1.33', server.kubeconfig);
   await k.ok(['create', 'namespace', ns]);
 });
 after(async () => {
-  scheduler?.stop();
   await server?.cleanup();
 });
 
