@@ -65,3 +65,12 @@ test('decoder paths print as server-side apply paths', async () => {
   assert.equal(typedPath(view, pod, value, 'spec.tolerations[0].bogus'), '.spec.tolerations[0].bogus');
   assert.equal(typedPath(view, pod, value, 'spec.bogus'), '.spec.bogus');
 });
+
+test('merged lists take the configuration order for the items it names', () => {
+  const c = (...names: string[]) => ({ spec: { containers: names.map((name) => ({ name })) } });
+  const names = (v: unknown) => (v as { spec: { containers: { name: string }[] } }).spec.containers.map((x) => x.name);
+  assert.deepEqual(names(merge(view, c('a', 'b'), c('b', 'a'), pod)), ['b', 'a']);
+  assert.deepEqual(names(merge(view, c('a', 'side', 'b'), c('a', 'new', 'b'), pod)), ['a', 'side', 'new', 'b']);
+  assert.deepEqual(names(merge(view, c('x', 'a'), c('a'), pod)), ['x', 'a']);
+  assert.deepEqual(names(merge(view, c('b', 'a', 'z'), c('a', 'b'), pod)), ['a', 'z', 'b']);
+});

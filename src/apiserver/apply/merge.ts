@@ -22,19 +22,65 @@ export function merge(view: TypeView, live: unknown, config: unknown, schemaNode
     return out;
   }
   if (node.kind === 'list' && node.listType !== 'atomic' && Array.isArray(live) && Array.isArray(config)) {
-    const fromConfig = itemsByElement(node, config);
-    const item = view.node(node.item);
-    const seen = new Set<string>();
-    const out: unknown[] = [];
-    live.forEach((v, i) => {
-      const e = itemElement(node, v, i);
-      seen.add(e);
-      out.push(node.listType === 'map' && fromConfig.has(e) ? merge(view, v, fromConfig.get(e), item) : structuredClone(v));
-    });
-    for (const [e, v] of fromConfig) if (!seen.has(e)) out.push(structuredClone(v));
-    return out;
+    return mergeItems(view, node, live, config);
   }
   return structuredClone(config);
+}
+
+type ListNode = Extract<TypeNode, { kind: 'list' }>;
+
+/**
+ * Merges the items of a set or map list. Items the configuration names come in its order;
+ * items only the live list has stay where they were relative to those; new items go where
+ * the configuration puts them — the order Kubernetes' merge produces.
+ */
+function mergeItems(view: TypeView, node: ListNode, live: unknown[], config: unknown[]): unknown[] {
+  const item = view.node(node.item);
+  const fromLive = itemsByElement(node, live);
+  const fromConfig = itemsByElement(node, config);
+  const liveOrder = [...fromLive.keys()];
+  const configOrder = [...fromConfig.keys()];
+  const shared = configOrder.filter((e) => fromLive.has(e));
+  let next = shared.shift();
+  const out: unknown[] = [];
+  const take = (e: string) => {
+    const l = fromLive.get(e);
+    const c = fromConfig.get(e);
+    out.push(c === undefined ? structuredClone(l) : node.listType === 'map' && l !== undefined ? merge(view, l, c, item) : structuredClone(c));
+  };
+  let li = 0;
+  let ci = 0;
+  while (li < liveOrder.length || ci < configOrder.length) {
+    const le = liveOrder[li];
+    const ce = configOrder[ci];
+    if (le !== undefined && ce !== undefined) {
+      if (le === ce) {
+        take(le);
+        li++;
+        ci++;
+        next = shared.shift();
+        continue;
+      }
+      // A shared item out of the configuration's order waits for its turn there.
+      if (fromConfig.has(le) && next !== undefined && next !== le) {
+        li++;
+        continue;
+      }
+    }
+    if (le !== undefined && !fromConfig.has(le)) {
+      take(le);
+      li++;
+      continue;
+    }
+    if (ce !== undefined) {
+      take(ce);
+      ci++;
+      if (next === ce) next = shared.shift();
+      continue;
+    }
+    li++; // a shared item already placed from the configuration
+  }
+  return out;
 }
 
 /**
