@@ -86,6 +86,13 @@ export class NetnsFixture {
     return name;
   }
 
+  /** Deletes one of our namespaces now (its processes must be gone). */
+  async removeNetns(name: string): Promise<void> {
+    await host.run('ip', ['netns', 'del', name], { allowFailure: true });
+    const i = this.namespaces.indexOf(name);
+    if (i >= 0) this.namespaces.splice(i, 1);
+  }
+
   /** Joins two namespaces with a veth pair carrying the given addresses (a "LAN" between nodes, MTU 1450 like many clouds). */
   async link(a: string, aAddr: string, b: string, bAddr: string, mtu = 1450): Promise<void> {
     const n = this.linkCount++;
