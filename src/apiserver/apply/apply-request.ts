@@ -50,7 +50,8 @@ export async function handleApply(r: ResourceRequest, ns: string | undefined, dr
   const { store, query, info } = r;
   const manager = query.get('fieldManager');
   if (!manager) throw applyNeedsManager();
-  const force = query.get('force') === 'true';
+  // Go's ParseBool spellings of true.
+  const force = ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(query.get('force') ?? '');
   const apiVersion = apiVersionOf(store.def);
   const duplicates: string[] = [];
   const config = await readConfig(r, apiVersion, store.def.kind, duplicates);
