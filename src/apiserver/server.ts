@@ -1,5 +1,7 @@
 import https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './errors.js';
@@ -88,6 +90,7 @@ export class ApiServer {
     );
     server.requestTimeout = 0;
     server.headersTimeout = 60_000;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -110,7 +113,21 @@ export class ApiServer {
     });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Upgrade requests (exec, attach, port-forward over WebSocket or SPDY) go through the same
+   * authentication, authorization and routing as any request, with a response bound to the
+   * raw socket; a subresource handler may then take the socket over.
+   */
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    void this.handle(req, res, { socket, head });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): Promise<void> {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'https://localhost');
     let info: ResourceRequestInfo | undefined;
@@ -135,7 +152,7 @@ export class ApiServer {
         const msg = forbiddenMessage(attrs);
         throw new ApiError(403, 'Forbidden', msg, { name: parsed.name, ...(parsed.group ? { group: parsed.group } : {}), kind: parsed.resource });
       }
-      await handleResource({ req, res, info: parsed, query: url.searchParams, user, store, format, ctx: this.opts.ctx });
+      await handleResource({ req, res, info: parsed, query: url.searchParams, user, store, format, ctx: this.opts.ctx, ...(upgrade ? { upgrade } : {}) });
     } catch (err) {
       const apiErr = writeError(res, err, format, this.opts.ctx.protobuf?.encode);
       if (apiErr.code >= 500) this.opts.ctx.log.error({ err, method: req.method, url: req.url }, 'request failed');

@@ -8,6 +8,7 @@ import { nodeNetworkRbacComponent } from '../network/node-network-rbac.js';
 import { dnsComponent } from '../network/dns/dns-component.js';
 import { ingressComponent } from '../network/ingress/ingress-component.js';
 import type { ServerComponent } from './component.js';
+import { podStreamingComponent } from './pod-streaming.js';
 import { schedulingComponents } from './scheduling-components.js';
 import { workloadComponents } from './workload-components.js';
 import type { ServerConfig } from './config.js';
@@ -43,5 +44,6 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     nodeNetworkRbacComponent(),
     ...schedulingComponents(_config),
     ...workloadComponents(_config),
+    podStreamingComponent(),
   ];
 }

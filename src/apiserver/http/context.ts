@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../api/types.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
@@ -38,6 +39,12 @@ export interface ResourceRequest {
   store: GenericStore;
   format: ResponseFormat;
   ctx: ApiContext;
+  /**
+   * Set when the request asked for a protocol upgrade (WebSocket, SPDY): the raw socket and
+   * the bytes read past the head. A handler that takes the connection over detaches `res`
+   * from the socket first; one that does not answers through `res` as usual.
+   */
+  upgrade?: { socket: Duplex; head: Buffer };
 }
 
 export type SubresourceHandler = (r: ResourceRequest) => Promise<void>;
