@@ -62,6 +62,8 @@ export interface ScheduleResult {
  */
 export class PodScheduler {
   private nextStartNodeIndex = 0;
+  private readonly failedNodes: NodeInfo[] = [];
+  private readonly failedStatuses: Status[] = [];
 
   constructor(
     private readonly cache: SchedulerCache,
@@ -116,6 +118,11 @@ export class PodScheduler {
     const feasible: NodeInfo[] = [];
     const start = nodes.length ? this.nextStartNodeIndex % nodes.length : 0;
     let processed = 0;
+    // Verdicts are kept in plain arrays: they are read only when nothing fits.
+    const failedNodes = this.failedNodes;
+    const failedStatuses = this.failedStatuses;
+    failedNodes.length = 0;
+    failedStatuses.length = 0;
     for (let i = 0; i < nodes.length && feasible.length < want; i++) {
       const node = nodes[(start + i) % nodes.length]!;
       processed++;
@@ -123,13 +130,19 @@ export class PodScheduler {
       if (s === null) {
         feasible.push(node);
       } else if (s.rejected) {
-        diagnosis.statuses.byNode.set(node.name, s);
-        diagnosis.rejectors.add(s.plugin);
+        failedNodes.push(node);
+        failedStatuses.push(s);
       } else {
         throw new Error(`running "${s.plugin}" filter plugin: ${s.message}`);
       }
     }
     if (nodes.length) this.nextStartNodeIndex = (start + processed) % nodes.length;
+    if (feasible.length === 0 || failedStatuses.length < 64) {
+      for (let i = 0; i < failedNodes.length; i++) {
+        diagnosis.statuses.byNode.set(failedNodes[i]!.name, failedStatuses[i]!);
+        diagnosis.rejectors.add(failedStatuses[i]!.plugin);
+      }
+    }
     return { feasible, diagnosis, evaluated: processed };
   }
 

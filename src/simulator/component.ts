@@ -16,7 +16,7 @@ export function simulatedNodesComponent(): ServerComponent {
       const count = ctx.config.simulateNodes ?? 0;
       if (count <= 0) return;
       const opts = { ...defaultSimulatedNodeOptions, podCidr: ctx.config.clusterCidr, ...ctx.config.simulatedNodes };
-      fleet = new SimulatedFleet(catalogFleetApi(ctx.catalog), count, opts, ctx.log.child({ component: 'simulated-nodes' }), ctx.clock);
+      fleet = new SimulatedFleet(catalogFleetApi(ctx.catalog, ctx.store), count, opts, ctx.log.child({ component: 'simulated-nodes' }), ctx.clock);
       await fleet.start();
     },
     stop: () => fleet?.stop(),

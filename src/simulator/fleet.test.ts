@@ -13,7 +13,7 @@ let fleet: SimulatedFleet;
 before(async () => {
   reg = await openPodTestRegistry();
   await reg.catalog.lookup('', 'v1', 'namespaces')!.create(undefined, { metadata: { name: 'kube-node-lease' } });
-  fleet = new SimulatedFleet(catalogFleetApi(reg.catalog), 3, {
+  fleet = new SimulatedFleet(catalogFleetApi(reg.catalog, reg.storage), 3, {
     ...defaultSimulatedNodeOptions,
     namePrefix: 'n-',
     capacity: { cpu: '4', memory: '8Gi', pods: '10' },

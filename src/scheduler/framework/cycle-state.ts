@@ -11,6 +11,8 @@ export class CycleState {
   /** Set by PreFilter plugins that returned Skip: their Filter is not run this cycle. */
   readonly skipFilter = new Set<string>();
   readonly skipScore = new Set<string>();
+  /** The Filter plugins that run this cycle (set once PreFilter is done). */
+  filters?: readonly import('./interfaces.js').FilterPlugin[];
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -25,6 +27,7 @@ export class CycleState {
     for (const [k, v] of this.data) c.data.set(k, v.clone());
     for (const s of this.skipFilter) c.skipFilter.add(s);
     for (const s of this.skipScore) c.skipScore.add(s);
+    c.filters = this.filters;
     return c;
   }
 }

@@ -52,6 +52,7 @@ export class Framework {
   readonly bind: BindPlugin[] = [];
   readonly enqueue: EnqueueExtensions[] = [];
   readonly plugins: Plugin[] = [];
+  private readonly scorePool: NodeScore[] = [];
 
   constructor(
     readonly profile: Profile,
@@ -102,13 +103,15 @@ export class Framework {
         }
       }
     }
+    state.filters = state.skipFilter.size ? this.filter.filter((p) => !state.skipFilter.has(p.name)) : this.filter;
     return { result: names ? { nodeNames: names } : undefined, status: null };
   }
 
   /** Runs Filter plugins on one node; the first failure is the node's verdict. */
   runFilter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
-    for (const p of this.filter) {
-      if (state.skipFilter.size && state.skipFilter.has(p.name)) continue;
+    const filters = state.filters ?? this.filter;
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
       const s = p.filter(state, pod, node);
       if (s !== null && s.code !== 'Success') return s.plugin ? s : s.withPlugin(p.name);
     }
@@ -153,7 +156,10 @@ export class Framework {
       if (s?.code === 'Skip') state.skipScore.add(p.name);
       else if (s && s.code !== 'Success') return { totals, status: s.withPlugin(p.name) };
     }
-    const scores: NodeScore[] = nodes.map((node) => ({ node, score: 0 }));
+    // Score objects are reused across cycles (cycles never overlap): no garbage per node.
+    while (this.scorePool.length < nodes.length) this.scorePool.push({ node: nodes[0]!, score: 0 });
+    const scores = this.scorePool.length === nodes.length ? this.scorePool : this.scorePool.slice(0, nodes.length);
+    for (let i = 0; i < nodes.length; i++) scores[i]!.node = nodes[i]!;
     for (const { plugin, weight } of this.score) {
       if (state.skipScore.has(plugin.name)) continue;
       for (const s of scores) s.score = plugin.score(state, pod, s.node);

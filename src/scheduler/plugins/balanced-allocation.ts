@@ -14,11 +14,12 @@ export const balancedAllocation: PluginFactory = () => ({
     return pod.requests.milliCPU === 0 && pod.requests.memory === 0 ? Status.skip() : null;
   },
   score(_state, pod, node) {
-    const fractions: number[] = [];
     const a = node.allocatable;
-    if (a.milliCPU > 0) fractions.push(Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / a.milliCPU));
-    if (a.memory > 0) fractions.push(Math.min(1, (node.requested.memory + pod.requests.memory) / a.memory));
-    const std = fractions.length === 2 ? Math.abs((fractions[0]! - fractions[1]!) / 2) : 0;
-    return Math.trunc((1 - std) * maxNodeScore);
+    const hasCpu = a.milliCPU > 0;
+    const hasMem = a.memory > 0;
+    if (!hasCpu || !hasMem) return maxNodeScore;
+    const cpu = Math.min(1, (node.requested.milliCPU + pod.requests.milliCPU) / a.milliCPU);
+    const mem = Math.min(1, (node.requested.memory + pod.requests.memory) / a.memory);
+    return Math.trunc((1 - Math.abs((cpu - mem) / 2)) * maxNodeScore);
   },
 });

@@ -1,4 +1,5 @@
 import { type PluginFactory, maxNodeScore } from '../framework/interfaces.js';
+import { Status } from '../framework/status.js';
 
 export const imageLocalityName = 'ImageLocality';
 
@@ -12,6 +13,10 @@ const maxContainerThreshold = 1000 * mb;
  */
 export const imageLocality: PluginFactory = (_args, handle) => ({
   name: imageLocalityName,
+  preScore(_state, pod) {
+    // No node has any of the pod's images: every node would score 0.
+    return pod.images.some((i) => handle.cache.imageNodes.has(i)) ? null : Status.skip();
+  },
   score(_state, pod, node) {
     if (node.images.size === 0 || pod.images.length === 0) return 0;
     const total = handle.cache.nodeCount() || 1;

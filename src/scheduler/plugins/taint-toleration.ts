@@ -20,6 +20,11 @@ export const taintToleration: PluginFactory = () => {
       const taint = findUntoleratedTaint(node.taints, pod.tolerations, hard);
       return taint ? Status.unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`) : null;
     },
+    preScore(_state, _pod, nodes) {
+      // Without PreferNoSchedule taints every node scores the same (the maximum): nothing to rank.
+      for (const n of nodes) for (const t of n.taints) if (t.effect === 'PreferNoSchedule') return null;
+      return Status.skip();
+    },
     score(_state, pod, node) {
       if (node.taints.length === 0) return 0;
       let tolerations = preferTolerations.get(pod);
