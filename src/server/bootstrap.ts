@@ -23,7 +23,8 @@ async function ensure(catalog: ResourceCatalog, group: string, plural: string, o
 
 /**
  * Creates what exists from a cluster's first start (idempotent, so every start may run it):
- * the system namespaces, the `kubernetes` Service and its Endpoints, the system PriorityClasses.
+ * the system namespaces, the `kubernetes` Service with its Endpoints and EndpointSlice, the system
+ * PriorityClasses.
  */
 export async function bootstrapCluster(
   catalog: ResourceCatalog,
@@ -44,6 +45,13 @@ export async function bootstrapCluster(
   await ensure(catalog, '', 'endpoints', {
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: opts.advertiseAddress }], ports: [{ name: 'https', port: opts.port, protocol: 'TCP' }] }],
+  });
+  // The apiserver writes this slice itself (the Endpoints above are skipped by mirroring); service proxies read it.
+  await ensure(catalog, 'discovery.k8s.io', 'endpointslices', {
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [opts.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: opts.port, protocol: 'TCP' }],
   });
   for (const [name, value] of [['system-cluster-critical', 2000000000], ['system-node-critical', 2000001000]] as const) {
     await ensure(catalog, 'scheduling.k8s.io', 'priorityclasses', {

@@ -74,6 +74,15 @@ describe('networking acceptance (kubectl, curl, a node whose host is a network n
     assert.deepEqual([...seen].sort(), webPods().map((p) => p.slice('default/'.length)).sort());
   });
 
+  it('routes the kubernetes Service (10.43.0.1) to the API server', async () => {
+    const port = new URL(server.url).port;
+    assert.equal((await k('get', 'endpointslice', 'kubernetes', '-o', 'jsonpath={.ports[0].port}')).trim(), port);
+    assert.equal(await vipOf('kubernetes'), '10.43.0.1');
+    await networking!.proxy!.waitForSync();
+    const table = (await new HostCommands(node).run('nft', ['list', 'map', 'ip', 'k8ts-proxy', 'service-ips'])).stdout;
+    assert.match(table, /10\.43\.0\.1 \. tcp \. 443 : goto svc-\w+-default\/kubernetes\/tcp\/https/);
+  });
+
   it('refuses at 0 ready pods and answers again when scaled back', async () => {
     const vip = await vipOf('web');
     await k('scale', 'deployment', 'web', '--replicas=0');
