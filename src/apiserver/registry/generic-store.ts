@@ -569,7 +569,7 @@ export class GenericStore {
       else if (now) opts.onEvent('MODIFIED', obj);
       else if (before) opts.onEvent('DELETED', obj);
     };
-    this.watchCache ??= new WatchCache(this.storage, this.prefix, (kv) => this.decode(kv));
+    this.watchCache ??= this.createWatchCache();
     const shared = await this.watchCache.subscribe(after, (ev) => {
       if (ev.revision < 0) opts.onError(ApiError.expired(`too old resource version: ${after}`));
       else deliver(ev.kind, ev.obj, ev.prev);
@@ -591,6 +591,14 @@ export class GenericStore {
       if (err instanceof CompactedError) throw expired(err.compacted);
       throw err;
     }
+  }
+
+  /**
+   * Made outside watch(): a closure created there would share watch()'s scope and keep the
+   * first watcher's callbacks (and whatever they hold) alive for as long as the cache lives.
+   */
+  private createWatchCache(): WatchCache {
+    return new WatchCache(this.storage, this.prefix, (kv) => this.decode(kv));
   }
 
   /** Stops the shared watch behind this resource's watchers (server shutdown). */
