@@ -30,10 +30,11 @@ export function pod(name: string, spec: Record<string, unknown> = {}, meta: Reco
 }
 
 /** A cache, queue and default framework wired like the scheduler, with a do-nothing API. */
-export function harness(profile: Profile = defaultProfile()) {
+export function harness(profile: Profile = defaultProfile(), pdbs: KubeObject[] = []) {
+  const deleted: string[] = [];
   const cache = new SchedulerCache(() => undefined);
   const queue = new SchedulingQueue({ now: () => Date.now(), interested: () => true });
-  const api: SchedulerApi = { bind: async () => {}, updatePodStatus: async () => {}, deletePod: async () => {} };
+  const api: SchedulerApi = { bind: async () => {}, updatePodStatus: async () => {}, deletePod: async (p) => void deleted.push(p.metadata.name!) };
   const handle: Omit<SchedulerHandle, 'framework'> = {
     cache,
     nominator: queue,
@@ -42,13 +43,14 @@ export function harness(profile: Profile = defaultProfile()) {
     clock: { now: () => Date.now() },
     log: silentLogger(),
     namespaceLabels: () => undefined,
-    podDisruptionBudgets: () => [],
+    podDisruptionBudgets: () => pdbs,
     latestPod: () => undefined,
     defaultSpreadSelector: () => undefined,
   };
   const fw = new Framework(profile, inTreeRegistry(), handle);
   const algo = new PodScheduler(cache, queue, () => 0);
   return {
+    deleted,
     cache,
     queue,
     fw,
