@@ -4,6 +4,7 @@ import { RestClient, restConfigFromKubeconfig, type RestConfig } from '../client
 import { defaultSimulatedNodeOptions } from '../simulator/node-template.js';
 import { simulatedNodeOptionsFrom } from './node-flags.js';
 import { parseCount } from './flag-parsers.js';
+import { agentFlagsFrom, agentOptions } from './agent-flags.js';
 
 const d = defaultSimulatedNodeOptions;
 
@@ -19,16 +20,19 @@ function restConfig(opts: Record<string, unknown>): RestConfig {
 }
 
 /**
- * `k8ts agent`: adds nodes to a cluster. Today it runs simulated nodes (`--simulate N`, like
- * kwok): they register, heartbeat and run pods without containers, over the REST API. The
- * real node agent (containers through runc, pod networking; flags --node-name, --node-ip,
- * --data-dir, --with-node-id, …) will share this command.
+ * `k8ts agent`: adds nodes to a cluster. With `--server URL --token TOKEN` it joins this
+ * machine as a real node (pods as runc containers; see src/agent); with `--simulate N` it
+ * runs simulated nodes instead (like kwok): they register, heartbeat and run pods without
+ * containers, over the REST API.
  */
 export function agentCommand(): Command {
-  return new Command('agent')
-    .description('Add nodes to a k8ts cluster (today: simulated nodes with --simulate N; the real node agent is coming)')
+  const cmd = new Command('agent')
+    .description('Run a node (pods as runc containers) joined to a k8ts server, or simulated nodes with --simulate N')
     .addOption(new Option('--server <url>', 'API server URL, e.g. https://10.0.0.1:6443'))
-    .addOption(new Option('--token <token>', 'bearer token to authenticate with (e.g. a service account token)'))
+    .addOption(new Option('--token <token>', 'join token (<server data-dir>/token); with --simulate, a bearer token'))
+    .addOption(new Option('--data-dir <dir>', "folder for the node's state (<data-dir>/agent)").default('/var/lib/k8ts'))
+    .addOption(new Option('--node-name <name>', 'name of this node (default: the host name)'))
+    .addOption(new Option('--cluster-dns <ip>', "cluster DNS IP for pods (default: the kube-dns Service's)"))
     .addOption(new Option('--certificate-authority <file>', "the cluster CA certificate (with --token)"))
     .addOption(new Option('--kubeconfig <file>', 'credentials and server from a kubeconfig (instead of --token)'))
     .addOption(new Option('--simulate <n>', 'run N simulated nodes instead of a real one').argParser(parseCount))
@@ -38,10 +42,13 @@ export function agentCommand(): Command {
     .addOption(new Option('--labels <list>', 'extra node labels k=v,…; {index} and {index%N} expand per node'))
     .addOption(new Option('--taints <list>', 'node taints key[=value]:Effect,… (as --register-with-taints)'))
     .addOption(new Option('--heartbeat <duration>', 'Lease renewal interval').default('10s'))
-    .addOption(new Option('--pod-cidr <cidr>', 'range carved into the simulated nodes’ podCIDRs').default(d.podCidr))
+    .addOption(new Option('--pod-cidr <cidr>', 'range carved into the simulated nodes’ podCIDRs').default(d.podCidr));
+  for (const o of agentOptions()) cmd.addOption(o);
+  return cmd
     .action(async (opts: Record<string, unknown>) => {
       if (opts.simulate === undefined) {
-        throw new Error('k8ts agent: the real node agent is not available yet; run simulated nodes with --simulate N');
+        const { runAgentCommand } = await import('./agent-run.js');
+        return runAgentCommand(opts, agentFlagsFrom(opts));
       }
       const config = restConfig(opts);
       const [{ SimulatedFleet }, { restFleetApi }, { createLogger }] = await Promise.all([

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { k8tsVersion, versionInfo } from '../apiserver/version.js';
 import { serverCommand } from './server-command.js';
 import { agentCommand } from './agent-command.js';
+import { resetCommand } from './reset-command.js';
 import { imageCommand } from './image-command.js';
 
 /** The `k8ts` command line. */
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .addCommand(serverCommand())
     .addCommand(agentCommand())
-    .addCommand(imageCommand());
+    .addCommand(imageCommand())
+    .addCommand(resetCommand());
   await program.parseAsync(argv);
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { defaultServerConfig, type ServerConfig } from '../server/config.js';
 import { networkServiceOptions, networkServicesFrom } from './network-flags.js';
 import { nodeServerConfig, nodeServerOptions } from './node-flags.js';
+import { agentFlagsFrom, agentOptions } from './agent-flags.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -32,6 +33,8 @@ export function serverCommand(): Command {
     .addOption(new Option('--disable <component>', 'do not run a packaged component, e.g. ingress (repeatable)').default([]).argParser(collect));
   for (const o of nodeServerOptions()) cmd.addOption(o);
   for (const o of networkServiceOptions()) cmd.addOption(o);
+  cmd.addOption(new Option('--token <token>', 'join token agents present (default: <data-dir>/token, created at first start)'));
+  for (const o of agentOptions()) cmd.addOption(o);
   return cmd
     .action(async (opts: Record<string, unknown>) => {
       const config: ServerConfig = {
@@ -49,6 +52,8 @@ export function serverCommand(): Command {
         disable: opts.disable as string[],
         ...nodeServerConfig(opts),
         networkServices: networkServicesFrom(opts),
+        token: opts.token as string | undefined,
+        agent: agentFlagsFrom(opts),
       };
       const { startServer } = await import('../server/start-server.js');
       const server = await startServer(config);

@@ -8,6 +8,7 @@ import { nodeNetworkRbacComponent } from '../network/node-network-rbac.js';
 import { dnsComponent } from '../network/dns/dns-component.js';
 import { ingressComponent } from '../network/ingress/ingress-component.js';
 import type { ServerComponent } from './component.js';
+import { nodeComponents } from '../agent/components.js';
 import { podStreamingComponent } from './pod-streaming.js';
 import { schedulingComponents } from './scheduling-components.js';
 import { workloadComponents } from './workload-components.js';
@@ -45,5 +46,6 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     ...schedulingComponents(_config),
     ...workloadComponents(_config),
     podStreamingComponent(),
+    ...nodeComponents(_config),
   ];
 }

@@ -19,6 +19,10 @@ export interface ServerConfig {
   nodeName?: string;
   /** Cluster DNS and Ingress settings (`--cluster-dns-listen`, `--ingress-http-port`, …). */
   networkServices?: import('../network/services-config.js').NetworkServicesConfig;
+  /** Join token agents present (k3s --token); default: the one in `<dataDir>/token`, created at first start. */
+  token?: string;
+  /** Settings of the embedded node agent (runtime, cgroup root, kubelet port, …). */
+  agent?: Partial<import('../agent/config.js').AgentFlags>;
   /** Simulated nodes registered by the server itself (like kwok): 0 for none. */
   simulateNodes?: number;
   /** Settings of those nodes (capacity, labels, taints, name prefix, heartbeat). */

@@ -30,6 +30,8 @@ export interface StartOptions {
   dataDir?: string;
   datastoreEndpoint?: string;
   extraArgs?: string[];
+  /** Run the embedded node agent (default: `--disable-agent`). */
+  agent?: boolean;
 }
 
 function waitExit(child: ChildProcess): Promise<void> {
@@ -42,7 +44,7 @@ export async function startK8ts(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   rmSync(kubeconfig, { force: true });
-  const args = ['server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', '--disable-agent'];
+  const args = ['server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', ...(opts.agent ? [] : ['--disable-agent'])];
   if (opts.datastoreEndpoint) args.push('--datastore-endpoint', opts.datastoreEndpoint);
   args.push(...(opts.extraArgs ?? []));
   const child = spawn(process.execPath, [binary, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });

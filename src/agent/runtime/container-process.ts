@@ -132,7 +132,7 @@ export async function launchContainer(
   startLogPump();
   const out = openSync(files.fifos.stdout, constants.O_RDWR);
   const err = openSync(files.fifos.stderr, constants.O_RDWR);
-  const argv = cli.argv(['--log', files.runtimeLog, '--log-format', 'json', 'run', '--keep', '--pid-file', files.pidFile, '--bundle', files.bundle, id]);
+  const argv = cli.argv(cli.runArgs({ log: files.runtimeLog, pidFile: files.pidFile, bundle: files.bundle, id }));
   const child = spawn('/bin/sh', ['-c', shimScript, 'k8ts-shim', ...argv], {
     detached: true,
     stdio: ['ignore', out, err],
@@ -156,7 +156,8 @@ export async function launchContainer(
   for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
     if (existsSync(files.pidFile)) {
       const pid = Number.parseInt(await readFile(files.pidFile, 'utf8'), 10);
-      return { kind: 'running', pid, startedAt: Date.now() };
+      // The pid file is written the moment the process exists: a better start time than now.
+      return { kind: 'running', pid, startedAt: Math.floor(statSync(files.pidFile).mtimeMs) };
     }
     if (exited) break;
     await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, delay))]);

@@ -10,12 +10,6 @@ export interface BindMount {
   readOnly?: boolean;
 }
 
-export interface DnsConfig {
-  servers: string[];
-  searches: string[];
-  options: string[];
-}
-
 /** What a pod sandbox needs (one network namespace plus the files every container shares). */
 export interface SandboxConfig {
   podUid: string;
@@ -24,15 +18,20 @@ export interface SandboxConfig {
   hostname: string;
   /** Text of /etc/hosts (the kubelet's managed hosts file). */
   hostsFile: string;
-  dns: DnsConfig;
+  /** Text of /etc/resolv.conf. */
+  resolvConf: string;
   /** Where the pod's containers go: `<cgroupRoot>/kubepods/<qos>/pod<uid>`. */
   cgroupParent: string;
+  /** Share the node's network namespace (no netns, no network plugin). */
+  hostNetwork?: boolean;
+  /** hostPort mappings of the pod's containers, for the network plugin. */
+  portMappings?: { hostPort: number; containerPort: number; protocol: 'tcp' | 'udp'; hostIP?: string }[];
 }
 
 export interface SandboxStatus {
   id: string;
   podUid: string;
-  /** `/var/run/netns/k8ts-…`: where exec / port-forward reach the pod's network. */
+  /** `/var/run/netns/k8ts-…`: where exec / port-forward reach the pod's network; empty on the host network. */
   netnsPath: string;
   /** Pod IPs once a network plugin gives some; empty with loopback only. */
   ips: string[];
@@ -108,6 +107,8 @@ export interface ContainerRuntime {
 
   runSandbox(config: SandboxConfig): Promise<SandboxStatus>;
   sandboxStatus(id: string): Promise<SandboxStatus | undefined>;
+  /** Tears down the sandbox's network (the pod finished); its exited containers stay readable. */
+  stopSandbox(id: string): Promise<void>;
   /** Removes the sandbox's network namespace, files and pod cgroup; its containers must be gone. */
   removeSandbox(id: string): Promise<void>;
   listSandboxes(): Promise<SandboxStatus[]>;

@@ -34,6 +34,16 @@ export class OciCli {
     return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec "$@"', 'k8ts-crun', ...base];
   }
 
+  /**
+   * Arguments of a foreground `run` that writes a pid file. runc keeps the stopped container
+   * (`--keep`) so its cgroup can still be read for OOM kills; crun has no such flag and
+   * removes it itself.
+   */
+  runArgs(opts: { log: string; pidFile: string; bundle: string; id: string }): string[] {
+    const keep = this.name === 'runc' ? ['--keep'] : [];
+    return [`--log=${opts.log}`, '--log-format=json', 'run', ...keep, `--pid-file=${opts.pidFile}`, `--bundle=${opts.bundle}`, opts.id];
+  }
+
   async run(args: readonly string[]): Promise<string> {
     const [file, ...rest] = this.argv(args);
     return (await runCommand(file!, rest)).stdout;

@@ -9,6 +9,8 @@ export interface OciSpecInput {
   hostname: string;
   /** Join this network namespace (the pod's); omitted: a fresh one. */
   netnsPath?: string;
+  /** Stay in the host's network namespace. */
+  hostNetwork?: boolean;
   cgroupsPath: string;
   mounts: BindMount[];
   resources: ContainerResources;
@@ -88,7 +90,7 @@ export function ociSpec(input: OciSpecInput): Record<string, unknown> {
   const sec = input.security;
   const caps = capabilities(sec);
   const namespaces: Record<string, string>[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  namespaces.push(input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
+  if (!input.hostNetwork) namespaces.push(input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
   const process: Record<string, unknown> = {
     terminal: false,
     user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids?.length ? { additionalGids: input.user.additionalGids } : {}) },

@@ -1,20 +1,29 @@
-/** The sandbox facts a network plugin needs. */
-export interface NetworkAttachment {
-  sandboxId: string;
-  podUid: string;
-  podName: string;
+// Mirrors the pod network contract (`src/agent/network/pod-network.ts`, owned by the
+// networking work) so the runtime builds before that file lands; the shapes are identical.
+
+/** What a network plugin is told about a pod sandbox. */
+export interface PodNetworkRequest {
+  /** Pod UID: the CNI container ID. */
+  podUID: string;
   namespace: string;
-  /** `/var/run/netns/k8ts-…` */
+  name: string;
+  /** `/var/run/netns/<name>` of the pod. */
   netnsPath: string;
+  /** hostPort mappings from the pod's containers (portmap). */
+  portMappings?: { hostPort: number; containerPort: number; protocol: 'tcp' | 'udp'; hostIP?: string }[];
 }
 
-/**
- * Gives a pod's network namespace its interfaces and addresses (CNI, later). The runtime
- * calls it after creating the namespace and before removing it.
- */
+export interface PodNetworkResult {
+  /** The pod's addresses, primary first (status.podIP / podIPs). */
+  ips: string[];
+  gateway?: string;
+}
+
+/** Gives a pod's network namespace its interfaces and addresses (CNI); both calls idempotent. */
 export interface PodNetwork {
-  setUp(a: NetworkAttachment): Promise<{ ips: string[] }>;
-  tearDown(a: NetworkAttachment): Promise<void>;
+  setUp(req: PodNetworkRequest): Promise<PodNetworkResult>;
+  tearDown(req: PodNetworkRequest): Promise<void>;
+  garbageCollect?(livePodUIDs: Set<string>): Promise<void>;
 }
 
 /** No plugin: the namespace has only its loopback, and the pod no IP yet. */

@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroupLayout, podCgroupPath } from './cgroups.js';
 import type { ContainerConfig, ContainerInfo, SandboxConfig } from './container-runtime.js';
 import { netnsPath, podNetnsName } from './netns.js';
 import { ContainerStartError, RuncRuntime } from './runc-runtime.js';
-import { runtimeTestEnv, type RuntimeTestEnv } from './test-support.js';
+import { reapStaleTestEnvs, runtimeTestEnv, type RuntimeTestEnv } from './test-support.js';
 import { isMounted } from './overlay.js';
 
 const layout = detectCgroupLayout();
@@ -22,7 +22,7 @@ function sandboxConfig(name: string): SandboxConfig {
     namespace: 'default',
     hostname: name,
     hostsFile: '127.0.0.1\tlocalhost\n',
-    dns: { servers: ['10.43.0.10'], searches: ['default.svc.cluster.local'], options: ['ndots:5'] },
+    resolvConf: 'search default.svc.cluster.local\nnameserver 10.43.0.10\noptions ndots:5\n',
     cgroupParent: podCgroupPath(env.cgroupRoot, 'BestEffort', podUid),
   };
 }
@@ -57,6 +57,7 @@ async function waitExited(r: RuncRuntime, id: string): Promise<ContainerInfo> {
 }
 
 before(async () => {
+  await reapStaleTestEnvs();
   env = runtimeTestEnv();
   rt = new RuncRuntime({ runtime: 'runc', root: env.root, stateDir: env.stateDir, cgroups: layout, exitPollMs: 50 });
   await rt.init();
@@ -165,5 +166,30 @@ describe('RuncRuntime', () => {
     assert.equal(done?.state.phase === 'exited' && done.state.exit.exitCode, 7);
     assert.deepEqual(logText(c.logPath), ['stdout F before', 'stdout F bye']);
     await rt.removeSandbox(sb.id);
+  });
+});
+
+describe('RuncRuntime with crun', () => {
+  it('runs, logs and stops containers through crun too', async () => {
+    const crun = new RuncRuntime({ runtime: 'crun', root: `${env.root}-crun`, stateDir: env.stateDir, cgroups: layout, exitPollMs: 50 });
+    await crun.init();
+    try {
+      assert.match(await crun.version(), /^crun:\/\/\d+\.\d+/);
+      const sb = await crun.runSandbox(sandboxConfig('crunpod'));
+      const done = await crun.create(sb.id, container('once', ['sh', '-c', 'echo hi from crun; exit 4']));
+      await crun.start(done.id);
+      const exited = await waitExited(crun, done.id);
+      assert.equal(exited.state.phase === 'exited' && exited.state.exit.exitCode, 4);
+      assert.deepEqual(logText(done.logPath), ['stdout F hi from crun']);
+      const sleeper = await crun.create(sb.id, container('sleeper', ['sleep', '1000']));
+      await crun.start(sleeper.id);
+      await crun.stop(sleeper.id, 1);
+      const s = await crun.state(sleeper.id);
+      assert.equal(s?.state.phase === 'exited' && s.state.exit.exitCode, 137);
+      await crun.removeSandbox(sb.id);
+    } finally {
+      await crun.close();
+      rmSync(`${env.root}-crun`, { recursive: true, force: true });
+    }
   });
 });

@@ -20,7 +20,7 @@ import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { ociSpec } from './oci-spec.js';
 import { oomKills } from './oom.js';
 import { mountOverlay, overlayDirsIn, unmount } from './overlay.js';
-import { loopbackOnlyNetwork, type NetworkAttachment, type PodNetwork } from './pod-network.js';
+import { loopbackOnlyNetwork, type PodNetwork, type PodNetworkRequest } from './pod-network.js';
 import { sandboxFileTargets, writeSandboxFiles } from './sandbox-files.js';
 import { PodDirs, type SandboxRecord } from './sandbox-store.js';
 
@@ -80,7 +80,7 @@ export class RuncRuntime implements ContainerRuntime {
   readonly name: OciRuntimeName;
   private readonly cli: OciCli;
   private readonly dirs: PodDirs;
-  private readonly network: PodNetwork;
+  private network: PodNetwork;
   private readonly rotation: LogRotation;
   private readonly containers = new Map<string, Tracked>();
   private readonly sandboxes = new Map<string, SandboxRecord>();
@@ -94,6 +94,11 @@ export class RuncRuntime implements ContainerRuntime {
     this.dirs = new PodDirs(opts.stateDir);
     this.network = opts.network ?? loopbackOnlyNetwork;
     this.rotation = opts.logRotation ?? defaultLogRotation;
+  }
+
+  /** Sets the network plugin for sandboxes made from now on (the node's pod range is known only after registration). */
+  setNetwork(network: PodNetwork): void {
+    this.network = network;
   }
 
   async version(): Promise<string> {
@@ -161,8 +166,9 @@ export class RuncRuntime implements ContainerRuntime {
 
   // ---- sandboxes ----
 
-  private attachment(rec: SandboxRecord): NetworkAttachment {
-    return { sandboxId: rec.status.id, podUid: rec.status.podUid, podName: rec.config.podName, namespace: rec.config.namespace, netnsPath: rec.status.netnsPath };
+  private attachment(rec: SandboxRecord): PodNetworkRequest {
+    const { podName, namespace, portMappings } = rec.config;
+    return { podUID: rec.status.podUid, namespace, name: podName, netnsPath: rec.status.netnsPath, ...(portMappings?.length ? { portMappings } : {}) };
   }
 
   async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
@@ -171,17 +177,17 @@ export class RuncRuntime implements ContainerRuntime {
     await writeSandboxFiles(dir, config);
     const existing = this.sandboxes.get(id);
     if (existing?.status.state === 'ready') return existing.status;
-    const netnsName = podNetnsName(config.podUid);
-    const path = await ensureNetns(netnsName);
+    const netnsName = config.hostNetwork ? '' : podNetnsName(config.podUid);
+    const path = config.hostNetwork ? '' : await ensureNetns(netnsName);
     const rec: SandboxRecord = {
       status: { id, podUid: config.podUid, netnsPath: path, ips: [], createdAt: existing?.status.createdAt ?? Date.now(), state: 'ready' },
       netnsName,
       cgroupParent: config.cgroupParent,
-      config: { podName: config.podName, namespace: config.namespace, hostname: config.hostname },
+      config: { podName: config.podName, namespace: config.namespace, hostname: config.hostname, portMappings: config.portMappings },
     };
     // Written before the network is set up so a crash in between still lets cleanup find it.
     await this.dirs.writeSandbox(rec);
-    rec.status.ips = (await this.network.setUp(this.attachment(rec))).ips;
+    if (!config.hostNetwork) rec.status.ips = (await this.network.setUp(this.attachment(rec))).ips;
     await this.dirs.writeSandbox(rec);
     this.sandboxes.set(id, rec);
     return rec.status;
@@ -199,8 +205,10 @@ export class RuncRuntime implements ContainerRuntime {
   async stopSandbox(id: string): Promise<void> {
     const rec = this.sandboxes.get(id);
     if (!rec || rec.status.state === 'notready') return;
-    await this.network.tearDown(this.attachment(rec));
-    await deleteNetns(rec.netnsName);
+    if (rec.netnsName) {
+      await this.network.tearDown(this.attachment(rec));
+      await deleteNetns(rec.netnsName);
+    }
     rec.status.state = 'notready';
     rec.status.ips = [];
     await this.dirs.writeSandbox(rec);
@@ -212,8 +220,8 @@ export class RuncRuntime implements ContainerRuntime {
     for (const t of [...this.containers.values()].filter((c) => c.meta.sandboxId === id)) await this.delete(t.meta.id);
     const rec = this.sandboxes.get(id) ?? (await this.dirs.readSandbox(id));
     if (rec) {
-      if (rec.status.state === 'ready') await this.network.tearDown(this.attachment(rec));
-      await deleteNetns(rec.netnsName);
+      if (rec.status.state === 'ready' && rec.netnsName) await this.network.tearDown(this.attachment(rec));
+      if (rec.netnsName) await deleteNetns(rec.netnsName);
       removeCgroup(this.opts.cgroups, rec.cgroupParent);
       // The QoS parents are shared by pods; they go only when empty.
       const parent = rec.cgroupParent.slice(0, rec.cgroupParent.lastIndexOf('/'));
@@ -255,7 +263,8 @@ export class RuncRuntime implements ContainerRuntime {
         cwd: config.workingDir,
         user: config.user,
         hostname: sb.config.hostname,
-        netnsPath: sb.status.netnsPath,
+        netnsPath: sb.status.netnsPath || undefined,
+        hostNetwork: !sb.netnsName,
         cgroupsPath,
         mounts: [...shared, ...config.mounts],
         resources: config.resources,
@@ -394,7 +403,7 @@ export class RuncRuntime implements ContainerRuntime {
   /** The netns path of a sandbox (exec / port-forward helpers reach the pod through it). */
   netnsPathOf(sandboxId: string): string | undefined {
     const rec = this.sandboxes.get(sandboxId);
-    return rec ? netnsPath(rec.netnsName) : undefined;
+    return rec?.netnsName ? netnsPath(rec.netnsName) : undefined;
   }
 }
 

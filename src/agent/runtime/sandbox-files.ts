@@ -1,24 +1,9 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DnsConfig, SandboxConfig } from './container-runtime.js';
+import type { SandboxConfig } from './container-runtime.js';
 
 /** The per-pod files every container of the pod sees at the same path. */
 export const sandboxFileTargets = { hosts: '/etc/hosts', 'resolv.conf': '/etc/resolv.conf', hostname: '/etc/hostname' } as const;
-
-/**
- * resolv.conf text as containerd writes it for a sandbox.
- *
- * @example
- * resolvConf({ servers: ['10.43.0.10'], searches: ['default.svc.cluster.local'], options: ['ndots:5'] });
- * // 'search default.svc.cluster.local\nnameserver 10.43.0.10\noptions ndots:5\n'
- */
-export function resolvConf(dns: DnsConfig): string {
-  const lines: string[] = [];
-  if (dns.searches.length) lines.push(`search ${dns.searches.join(' ')}`);
-  for (const s of dns.servers) lines.push(`nameserver ${s}`);
-  if (dns.options.length) lines.push(`options ${dns.options.join(' ')}`);
-  return lines.length ? `${lines.join('\n')}\n` : '';
-}
 
 /**
  * Rewrites a file in place: containers bind-mount these files, and a rename would leave them
@@ -37,6 +22,6 @@ async function writeInPlace(path: string, text: string): Promise<void> {
 export async function writeSandboxFiles(dir: string, config: SandboxConfig): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeInPlace(join(dir, 'hosts'), config.hostsFile);
-  await writeInPlace(join(dir, 'resolv.conf'), resolvConf(config.dns));
+  await writeInPlace(join(dir, 'resolv.conf'), config.resolvConf);
   await writeInPlace(join(dir, 'hostname'), `${config.hostname}\n`);
 }

@@ -7,7 +7,7 @@ export interface SandboxRecord {
   status: SandboxStatus;
   netnsName: string;
   cgroupParent: string;
-  config: Pick<SandboxConfig, 'podName' | 'namespace' | 'hostname'>;
+  config: Pick<SandboxConfig, 'podName' | 'namespace' | 'hostname' | 'portMappings'>;
 }
 
 /**

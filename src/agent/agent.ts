@@ -1,0 +1,157 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { KubeObject } from '../api/types.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import type { RestClient } from '../client/rest-client.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { agentDirs, type AgentConfig } from './config.js';
+import { restEnvSources } from './env-sources.js';
+import type { ImageService } from './images/image-service.js';
+import { LocalImageService } from './images/local-image-service.js';
+import type { NodeCredentials } from './join/node-credentials.js';
+import { gatherNodeFacts, type NodeFacts } from './node/node-info.js';
+import { NodeRegistrar } from './node/node-registrar.js';
+import { PodEvents } from './pods/pod-events.js';
+import { PodManager } from './pods/pod-manager.js';
+import { PodPaths } from './pods/pod-paths.js';
+import { PodSyncer } from './pods/pod-sync.js';
+import { StatusManager } from './pods/status-manager.js';
+import { detectCgroupLayout } from './runtime/cgroups.js';
+import type { PodNetwork } from './runtime/pod-network.js';
+import { RuncRuntime } from './runtime/runc-runtime.js';
+import { AgentServer } from './server/agent-server.js';
+
+export interface AgentDeps {
+  /** The API server, authenticated as `system:node:<name>`. */
+  client: RestClient;
+  credentials: NodeCredentials;
+  images?: ImageService;
+  /** Builds the pod network once the Node is registered (its podCIDR known); loopback only without. */
+  network?: (node: KubeObject) => Promise<PodNetwork | undefined>;
+  clock?: Clock;
+  log: Logger;
+}
+
+/** What `k8ts reset` reads back to find the agent's containers, cgroups and mounts. */
+export interface AgentSettingsFile {
+  runtime: string;
+  runtimeRoot: string;
+  cgroupRoot: string;
+  dataDir: string;
+}
+
+/**
+ * The k8ts node agent (kubelet + runtime): registers the Node and its Lease, serves logs,
+ * and runs the pods bound to the node as runc containers. Stopping it leaves containers
+ * running; the next start re-adopts them.
+ *
+ * @example
+ * const agent = new Agent(config, { client, credentials, log });
+ * await agent.start();
+ */
+export class Agent {
+  private runtime?: RuncRuntime;
+  private server?: AgentServer;
+  private registrar?: NodeRegistrar;
+  private pods?: PodManager;
+  private recorder?: EventRecorder;
+  port = 0;
+
+  constructor(
+    readonly config: AgentConfig,
+    private readonly deps: AgentDeps,
+  ) {}
+
+  async start(): Promise<void> {
+    const { config, deps } = this;
+    const clock = deps.clock ?? systemClock;
+    const dirs = agentDirs(config.dataDir);
+    await mkdir(dirs.pods, { recursive: true, mode: 0o700 });
+    await mkdir(dirs.logs, { recursive: true });
+    const settings: AgentSettingsFile = { runtime: config.runtime, runtimeRoot: config.runtimeRoot, cgroupRoot: config.cgroupRoot, dataDir: config.dataDir };
+    await writeFile(dirs.settings, JSON.stringify(settings, null, 2));
+
+    const images = deps.images ?? (await LocalImageService.open({ agentDataDir: config.dataDir }));
+    const runtime = new RuncRuntime({
+      runtime: config.runtime,
+      root: config.runtimeRoot,
+      stateDir: dirs.pods,
+      cgroups: detectCgroupLayout(),
+      logRotation: { maxBytes: config.containerLogMaxSize, maxFiles: config.containerLogMaxFiles },
+      log: deps.log,
+    });
+    await runtime.init();
+    this.runtime = runtime;
+    const runtimeVersion = await runtime.version();
+
+    const statuses = new StatusManager(deps.client, deps.log);
+    let pods: PodManager | undefined;
+    const server = new AgentServer({
+      credentials: deps.credentials,
+      port: config.kubeletPort,
+      runtime,
+      log: deps.log,
+      pods: {
+        pod: (ns, name) => pods?.pod(ns, name),
+        status: (pod) => (statuses.lastWritten(pod.metadata.uid!) as Record<string, unknown> | undefined) ?? (pod.status as Record<string, unknown>),
+        list: () => pods?.list() ?? [],
+      },
+    });
+    this.server = server;
+    this.port = await server.listen();
+
+    let facts: NodeFacts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP });
+    const refreshFacts = () => (facts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP }));
+    const recorder = new EventRecorder(deps.client, { component: 'kubelet', host: config.nodeName }, clock, deps.log);
+    this.recorder = recorder;
+    const registrar = new NodeRegistrar({
+      client: deps.client,
+      name: config.nodeName,
+      facts: () => facts,
+      kubeletPort: this.port,
+      images: async () => (await images.listImages()).slice(0, 50).map((i) => ({ names: [i.imageID, i.ref], sizeBytes: i.size })),
+      controlPlane: config.controlPlane,
+      recorder,
+      clock,
+      log: deps.log,
+    });
+    this.registrar = registrar;
+    const node = await registrar.register();
+    registrar.start();
+    setInterval(refreshFacts, 60_000).unref();
+
+    const network = await deps.network?.(node);
+    if (network) runtime.setNetwork(network);
+    const hostResolvConf = await readFile(config.resolvConf, 'utf8').catch(() => '');
+    const syncer = new PodSyncer({
+      runtime,
+      images,
+      events: new PodEvents(recorder),
+      envSources: restEnvSources(deps.client),
+      node: {
+        name: config.nodeName,
+        hostIPs: () => facts.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address),
+        allocatable: () => facts.allocatable,
+        memoryCapacityBytes: () => facts.memoryBytes,
+      },
+      paths: new PodPaths(dirs.pods, dirs.logs),
+      cgroupRoot: config.cgroupRoot,
+      dns: { clusterDNS: config.clusterDNS, clusterDomain: config.clusterDomain, hostResolvConf },
+      clock,
+      log: deps.log,
+    });
+    pods = new PodManager({ client: deps.client, nodeName: config.nodeName, runtime, syncer, statuses, log: deps.log });
+    this.pods = pods;
+    await pods.start();
+    deps.log.info({ node: config.nodeName, port: this.port, runtime: runtimeVersion }, 'k8ts agent ready');
+  }
+
+  /** Stops watching and serving; containers keep running for the next start to adopt. */
+  async stop(): Promise<void> {
+    this.pods?.stop();
+    this.registrar?.stop();
+    await this.server?.close();
+    await this.recorder?.flush();
+    await this.runtime?.close();
+  }
+}

@@ -1,0 +1,100 @@
+import type { KubeObject } from '../../api/types.js';
+import type { Clock } from '../../util/clock.js';
+import { ImagePullError, type ImageInfo, type ImageService, type PullPolicy } from '../images/image-service.js';
+import { Backoff, goDuration } from './backoff.js';
+import type { PodEvents } from './pod-events.js';
+
+/** Why an image is not there yet: the waiting reason and message the container shows. */
+export class ImageNotReady extends Error {
+  constructor(
+    readonly reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImageNotReady';
+  }
+}
+
+export interface ContainerImageSpec {
+  name: string;
+  image: string;
+  imagePullPolicy?: string;
+  init?: boolean;
+}
+
+/**
+ * Makes a container's image present the kubelet's way: events Pulling / Pulled ("already
+ * present on machine" when the policy allows the local copy), failures as ErrImagePull
+ * with a per-image backoff that turns into ImagePullBackOff.
+ */
+export class ImagePulls {
+  private readonly backoff: Backoff;
+  private readonly lastError = new Map<string, string>();
+
+  constructor(
+    private readonly images: ImageService,
+    private readonly events: PodEvents,
+    private readonly clock: Clock,
+  ) {
+    this.backoff = new Backoff(10_000, 300_000, clock);
+  }
+
+  /** When a pull in backoff may be retried (ms), for requeueing. */
+  retryAt(pod: KubeObject, c: ContainerImageSpec): number | undefined {
+    const key = this.key(pod, c);
+    const d = this.backoff.get(key);
+    return d ? this.lastUpdate.get(key)! + d : undefined;
+  }
+
+  private readonly lastUpdate = new Map<string, number>();
+
+  private key(pod: KubeObject, c: ContainerImageSpec): string {
+    return `${pod.metadata.uid}/${c.image}`;
+  }
+
+  forgetPod(uid: string): void {
+    this.backoff.resetPrefix(`${uid}/`);
+    for (const k of [...this.lastUpdate.keys()]) if (k.startsWith(`${uid}/`)) this.lastUpdate.delete(k);
+  }
+
+  async ensure(pod: KubeObject, c: ContainerImageSpec): Promise<ImageInfo> {
+    const policy = (c.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
+    const present = await this.images.getImage(c.image).catch(() => undefined);
+    if (present && policy !== 'Always') {
+      this.events.container(pod, c, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      return present;
+    }
+    if (!present && policy === 'Never') {
+      const msg = `Container image "${c.image}" is not present with pull policy of Never`;
+      this.events.container(pod, c, 'Warning', 'ErrImageNeverPull', msg);
+      throw new ImageNotReady('ErrImageNeverPull', msg);
+    }
+    const key = this.key(pod, c);
+    const last = this.lastUpdate.get(key);
+    if (last !== undefined && this.backoff.isInBackOffSince(key, last)) {
+      this.events.container(pod, c, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+      this.events.container(pod, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      throw new ImageNotReady('ImagePullBackOff', `Back-off pulling image "${c.image}": ErrImagePull: ${this.lastError.get(key) ?? ''}`);
+    }
+    this.events.container(pod, c, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
+    const started = this.clock.now();
+    try {
+      const info = await this.images.ensureImage(c.image, policy);
+      const took = goDuration(this.clock.now() - started);
+      this.events.container(pod, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: ${info.size} bytes.`);
+      this.backoff.reset(key);
+      this.lastUpdate.delete(key);
+      return info;
+    } catch (err) {
+      const now = this.clock.now();
+      this.backoff.next(key, now);
+      this.lastUpdate.set(key, now);
+      const detail = err instanceof Error ? err.message : String(err);
+      this.lastError.set(key, detail);
+      const invalid = err instanceof ImagePullError && err.reason === 'Invalid';
+      this.events.container(pod, c, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${detail}`);
+      this.events.container(pod, c, 'Warning', 'Failed', `Error: ${invalid ? 'InvalidImageName' : 'ErrImagePull'}`);
+      throw new ImageNotReady(invalid ? 'InvalidImageName' : 'ErrImagePull', detail);
+    }
+  }
+}

@@ -1,0 +1,398 @@
+import { rm } from 'node:fs/promises';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../../api/types.js';
+import { renderHosts, podHostname } from '../../network/dns/hosts-file.js';
+import { renderResolvConf } from '../../network/dns/resolv-conf.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/log.js';
+import type { ImageService } from '../images/image-service.js';
+import { podCgroupPath } from '../runtime/cgroups.js';
+import type { ContainerInfo, ContainerRuntime, SandboxStatus } from '../runtime/container-runtime.js';
+import { Backoff, goDuration } from './backoff.js';
+import { attemptOf, containersByName, labels } from './container-labels.js';
+import { containerConfig, containerHash, type ContainerSpec } from './container-config.js';
+import { ContainerConfigError, type EnvSources } from './env.js';
+import { ImageNotReady, ImagePulls } from './image-pull.js';
+import { PodEvents, podDescription } from './pod-events.js';
+import type { PodPaths } from './pod-paths.js';
+import { buildPodStatus, type ContainerObservation } from './pod-status.js';
+import { terminationMessage } from './termination-message.js';
+
+/** Node facts the pod sync needs. */
+export interface NodeFacts {
+  name: string;
+  hostIPs(): string[];
+  allocatable(): Record<string, string>;
+  memoryCapacityBytes(): number;
+}
+
+export interface DnsSettings {
+  clusterDNS: string[];
+  clusterDomain: string;
+  hostResolvConf: string;
+}
+
+export interface PodSyncDeps {
+  runtime: ContainerRuntime;
+  images: ImageService;
+  events: PodEvents;
+  envSources: EnvSources;
+  node: NodeFacts;
+  paths: PodPaths;
+  cgroupRoot: string;
+  dns: DnsSettings;
+  clock: Clock;
+  log: Logger;
+}
+
+/** The result of one sync pass: the status to report and when to look again. */
+export interface SyncOutcome {
+  status: Record<string, unknown>;
+  /** Nothing will run in this pod again (restartPolicy exhausted): it should be torn down. */
+  terminal: boolean;
+  /** A backoff ends then; sync again. */
+  retryAt?: number;
+}
+
+type Waiting = { reason: string; message?: string };
+
+const minKillGraceSeconds = 2;
+
+function specOf(pod: KubeObject): { containers: ContainerSpec[]; initContainers: ContainerSpec[]; restartPolicy: string; hostNetwork: boolean; terminationGracePeriodSeconds?: number } {
+  const s = (pod.spec ?? {}) as Record<string, unknown>;
+  return {
+    containers: (s.containers as ContainerSpec[]) ?? [],
+    initContainers: (s.initContainers as ContainerSpec[]) ?? [],
+    restartPolicy: (s.restartPolicy as string) ?? 'Always',
+    hostNetwork: s.hostNetwork === true,
+    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds as number | undefined,
+  };
+}
+
+/** restartPolicy for one container exit: Always restarts, OnFailure on non-zero, Never never. */
+export function shouldRestart(policy: string, exitCode: number): boolean {
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+}
+
+/** How long a pod's containers get to stop: the deletion grace, else the spec's, at least 2 s. */
+export function killGraceSeconds(pod: KubeObject): number {
+  const g = pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? 30;
+  return Math.max(minKillGraceSeconds, g);
+}
+
+function portMappings(pod: KubeObject) {
+  const out: { hostPort: number; containerPort: number; protocol: 'tcp' | 'udp'; hostIP?: string }[] = [];
+  for (const c of specOf(pod).containers as { ports?: { hostPort?: number; containerPort: number; protocol?: string; hostIP?: string }[] }[]) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      out.push({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: (p.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp', ...(p.hostIP ? { hostIP: p.hostIP } : {}) });
+    }
+  }
+  return out;
+}
+
+/**
+ * One pod's lifecycle against the runtime, the kubelet's SyncPod / KillPod: make the
+ * sandbox, run init containers in order, start and restart app containers by restartPolicy
+ * with CrashLoopBackOff, replace containers whose definition changed, and report status.
+ */
+export class PodSyncer {
+  private readonly crashBackoff: Backoff;
+  private readonly pulls: ImagePulls;
+  /** Waiting reasons that outlive one sync (pull and config errors), by `uid/container`. */
+  private readonly reasons = new Map<string, Waiting>();
+  /** Termination messages of finished containers, by container id. */
+  private readonly messages = new Map<string, string>();
+  /** The exited container a BackOff event was last recorded for, by `uid/container` (one event per crash). */
+  private readonly backoffReported = new Map<string, string>();
+
+  constructor(private readonly deps: PodSyncDeps) {
+    this.crashBackoff = new Backoff(10_000, 300_000, deps.clock);
+    this.pulls = new ImagePulls(deps.images, deps.events, deps.clock);
+  }
+
+  private async podContainers(uid: string): Promise<Map<string, ContainerInfo[]>> {
+    return containersByName(await this.deps.runtime.list(), uid);
+  }
+
+  private async ensureSandbox(pod: KubeObject): Promise<SandboxStatus> {
+    const uid = pod.metadata.uid!;
+    const existing = await this.deps.runtime.sandboxStatus(uid);
+    if (existing?.state === 'ready') return existing;
+    const { dns } = this.deps;
+    const config = (ips: string[]) => ({
+      podUid: uid,
+      podName: pod.metadata.name!,
+      namespace: pod.metadata.namespace!,
+      hostname: podHostname(pod),
+      hostsFile: renderHosts(pod, ips, { clusterDomain: dns.clusterDomain }),
+      resolvConf: renderResolvConf(pod, dns),
+      cgroupParent: podCgroupPath(this.deps.cgroupRoot, ((pod.status as { qosClass?: string })?.qosClass ?? 'BestEffort') as never, uid),
+      hostNetwork: specOf(pod).hostNetwork,
+      portMappings: portMappings(pod),
+    });
+    let sb = await this.deps.runtime.runSandbox(config([]));
+    // Now that the network gave the pod its addresses, /etc/hosts can name them.
+    if (sb.ips.length) sb = await this.deps.runtime.runSandbox(config(sb.ips));
+    return sb;
+  }
+
+  /** A status for a pod the agent has not acted on yet (everything waiting in ContainerCreating). */
+  async initialStatus(pod: KubeObject): Promise<Record<string, unknown>> {
+    return (await this.observe(pod, false)).status;
+  }
+
+  /** One pass over the pod: start what should run, then report. */
+  async sync(pod: KubeObject): Promise<SyncOutcome> {
+    const uid = pod.metadata.uid!;
+    const spec = specOf(pod);
+    await this.ensureSandbox(pod);
+    let byName = await this.podContainers(uid);
+    let terminal = false;
+    let retryAt: number | undefined;
+    const wake = (t: number | undefined) => {
+      if (t !== undefined && (retryAt === undefined || t < retryAt)) retryAt = t;
+    };
+
+    // Init containers run one at a time, each to success, before any app container.
+    let initDone = true;
+    for (const c of spec.initContainers) {
+      const latest = byName.get(c.name)?.[0];
+      if (latest?.state.phase === 'exited' && latest.state.exit.exitCode === 0) continue;
+      initDone = false;
+      if (latest?.state.phase === 'running') break;
+      if (latest?.state.phase === 'exited' && spec.restartPolicy === 'Never') {
+        terminal = true;
+        break;
+      }
+      wake(await this.startOrBackOff(pod, c, latest, true));
+      break;
+    }
+
+    if (initDone && !terminal) {
+      for (const c of spec.containers) {
+        const latest = byName.get(c.name)?.[0];
+        if (latest?.state.phase === 'running') {
+          if (latest.labels[labels.hash] === containerHash(c)) continue;
+          this.deps.events.container(pod, c, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
+          await this.deps.runtime.stop(latest.id, killGraceSeconds(pod));
+          await this.start(pod, c, attemptOf(latest) + 1, false);
+          continue;
+        }
+        if (latest?.state.phase === 'exited' && !shouldRestart(spec.restartPolicy, latest.state.exit.exitCode)) continue;
+        wake(await this.startOrBackOff(pod, c, latest, false));
+      }
+      byName = await this.podContainers(uid);
+      const done = spec.containers.every((c) => {
+        const l = byName.get(c.name)?.[0];
+        return l?.state.phase === 'exited' && !shouldRestart(spec.restartPolicy, l.state.exit.exitCode);
+      });
+      if (done && spec.containers.length > 0) terminal = true;
+    }
+    const observed = await this.observe(pod, terminal);
+    return { status: observed.status, terminal, retryAt };
+  }
+
+  /**
+   * Starts a container that has not run or has exited, unless its crash backoff is still
+   * running; returns when to look again in that case.
+   */
+  private async startOrBackOff(pod: KubeObject, c: ContainerSpec, latest: ContainerInfo | undefined, init: boolean): Promise<number | undefined> {
+    const key = `${pod.metadata.uid}/${c.name}`;
+    if (latest?.state.phase === 'created') {
+      // Created by an agent that died before starting it: start over.
+      await this.deps.runtime.delete(latest.id);
+    } else if (latest?.state.phase === 'exited') {
+      const finishedAt = latest.state.exit.finishedAt;
+      if (this.crashBackoff.isInBackOffSince(key, finishedAt)) {
+        const delay = this.crashBackoff.get(key);
+        if (this.backoffReported.get(key) !== latest.id) {
+          this.backoffReported.set(key, latest.id);
+          this.deps.events.container(pod, { name: c.name, init }, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podDescription(pod)}`);
+        }
+        this.reasons.set(key, { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${podDescription(pod)}` });
+        return finishedAt + delay;
+      }
+      this.crashBackoff.next(key, finishedAt);
+    }
+    const attempt = latest ? attemptOf(latest) + 1 : 0;
+    await this.start(pod, c, attempt, init);
+    return this.reasons.get(key)?.reason === 'ImagePullBackOff' || this.reasons.get(key)?.reason === 'ErrImagePull'
+      ? this.pulls.retryAt(pod, c)
+      : undefined;
+  }
+
+  /** Image, config, create, start — each failure becomes the container's waiting reason and an event. */
+  private async start(pod: KubeObject, c: ContainerSpec, attempt: number, init: boolean): Promise<void> {
+    const uid = pod.metadata.uid!;
+    const key = `${uid}/${c.name}`;
+    const ref = { name: c.name, init };
+    const { runtime, events } = this.deps;
+    let image;
+    try {
+      image = await this.pulls.ensure(pod, { ...c, init });
+    } catch (err) {
+      if (!(err instanceof ImageNotReady)) throw err;
+      this.reasons.set(key, { reason: err.reason, message: err.message });
+      return;
+    }
+    const sandbox = await runtime.sandboxStatus(uid);
+    let config;
+    try {
+      config = await containerConfig(pod, c, image, attempt, init, {
+        sources: this.deps.envSources,
+        paths: this.deps.paths,
+        memoryCapacity: this.deps.node.memoryCapacityBytes(),
+        hostIPs: this.deps.node.hostIPs(),
+        podIPs: specOf(pod).hostNetwork ? this.deps.node.hostIPs() : (sandbox?.ips ?? []),
+        allocatable: this.deps.node.allocatable(),
+      });
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      events.container(pod, ref, 'Warning', 'Failed', `Error: ${err.message}`);
+      this.reasons.set(key, { reason: 'CreateContainerConfigError', message: err.message });
+      return;
+    }
+    let info: ContainerInfo;
+    try {
+      info = await runtime.create(uid, config);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      events.container(pod, ref, 'Warning', 'Failed', `Error: ${msg}`);
+      this.reasons.set(key, { reason: 'CreateContainerError', message: msg });
+      return;
+    }
+    events.container(pod, ref, 'Normal', 'Created', `Created container: ${c.name}`);
+    this.reasons.delete(key);
+    try {
+      await runtime.start(info.id);
+      events.container(pod, ref, 'Normal', 'Started', `Started container ${c.name}`);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      events.container(pod, ref, 'Warning', 'Failed', `Error: ${msg}`);
+    }
+    await this.collectOld(pod, c.name, attempt);
+  }
+
+  /** Keeps the newest two containers of a name (the current and `--previous`) and their logs. */
+  private async collectOld(pod: KubeObject, name: string, attempt: number): Promise<void> {
+    const list = (await this.podContainers(pod.metadata.uid!)).get(name) ?? [];
+    for (const old of list.filter((c) => attemptOf(c) < attempt - 1 && c.state.phase === 'exited')) {
+      await this.deps.runtime.delete(old.id);
+      this.messages.delete(old.id);
+      await rm(old.logPath, { force: true });
+      const dir = old.logPath.slice(0, old.logPath.lastIndexOf('/'));
+      const base = old.logPath.slice(dir.length + 1);
+      try {
+        for (const f of readdirSync(dir)) if (f.startsWith(`${base}.`)) rmSync(join(dir, f), { force: true });
+      } catch {
+        // no log dir
+      }
+    }
+  }
+
+  private async message(c: ContainerInfo | undefined): Promise<void> {
+    if (!c || c.state.phase !== 'exited' || this.messages.has(c.id)) return;
+    const text = await terminationMessage({
+      file: c.labels[labels.terminationLog],
+      logPath: c.logPath,
+      policy: c.labels[labels.terminationPolicy],
+      exitCode: c.state.exit.exitCode,
+    });
+    this.messages.set(c.id, text ?? '');
+  }
+
+  /** The status from what the runtime holds now. */
+  private async observe(pod: KubeObject, terminal: boolean): Promise<{ status: Record<string, unknown> }> {
+    const uid = pod.metadata.uid!;
+    const spec = specOf(pod);
+    const byName = await this.podContainers(uid);
+    const sandbox = await this.deps.runtime.sandboxStatus(uid);
+    const initDone = spec.initContainers.every((c) => {
+      const l = byName.get(c.name)?.[0];
+      return l?.state.phase === 'exited' && l.state.exit.exitCode === 0;
+    });
+    const obs = async (c: ContainerSpec, init: boolean): Promise<ContainerObservation> => {
+      const list = byName.get(c.name) ?? [];
+      const [latest, previous] = list;
+      await this.message(latest);
+      await this.message(previous);
+      let waiting = this.reasons.get(`${uid}/${c.name}`);
+      if (waiting?.reason === 'CrashLoopBackOff' && latest?.state.phase !== 'exited') waiting = undefined;
+      if (!waiting && !init && !latest && !initDone) waiting = { reason: 'PodInitializing' };
+      const messages: Record<string, string> = {};
+      for (const x of [latest, previous]) if (x && this.messages.get(x.id)) messages[x.id] = this.messages.get(x.id)!;
+      return { name: c.name, specImage: c.image, latest, previous, waiting, messages };
+    };
+    const status = buildPodStatus({
+      pod,
+      runtimeName: this.deps.runtime.name,
+      initContainers: await Promise.all(spec.initContainers.map((c) => obs(c, true))),
+      containers: await Promise.all(spec.containers.map((c) => obs(c, false))),
+      sandboxReady: sandbox?.state === 'ready',
+      podIPs: sandbox?.state === 'ready' ? sandbox.ips : [],
+      hostIPs: this.deps.node.hostIPs(),
+      terminal,
+      now: this.deps.clock.now(),
+    });
+    return { status };
+  }
+
+  /**
+   * Stops every running container of the pod (SIGTERM, SIGKILL after the grace period) and
+   * tears down its network; returns the final status. Exited containers stay for logs.
+   */
+  async kill(pod: KubeObject, graceSeconds: number): Promise<Record<string, unknown>> {
+    const uid = pod.metadata.uid!;
+    const byName = await this.podContainers(uid);
+    const inits = new Set(specOf(pod).initContainers.map((c) => c.name));
+    const running = [...byName.values()].map((l) => l[0]!).filter((c) => c.state.phase === 'running' || c.state.phase === 'created');
+    await Promise.all(
+      running.map(async (c) => {
+        const name = c.labels[labels.containerName] ?? c.name;
+        if (c.state.phase === 'running') this.deps.events.container(pod, { name, init: inits.has(name) }, 'Normal', 'Killing', `Stopping container ${name}`);
+        await this.deps.runtime.stop(c.id, graceSeconds);
+      }),
+    );
+    for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);
+    const { status } = await this.observe(pod, true);
+    await this.deps.runtime.stopSandbox(uid);
+    return { ...status, conditions: (status.conditions as { type: string; status: string }[]).map((c) => (c.type === 'PodReadyToStartContainers' ? { ...c, status: 'False' } : c)) };
+  }
+
+  /** SIGKILL now (a shorter grace period arrived while stopping). */
+  async killNow(uid: string): Promise<void> {
+    const all = await this.deps.runtime.list();
+    await Promise.all(all.filter((c) => c.labels[labels.podUid] === uid && c.state.phase === 'running').map((c) => this.deps.runtime.kill(c.id, 'SIGKILL')));
+  }
+
+  /** Removes everything of a pod that is gone from the API: containers, logs, sandbox, cgroup. */
+  async cleanup(uid: string): Promise<void> {
+    const all = await this.deps.runtime.list();
+    const mine = all.filter((c) => c.labels[labels.podUid] === uid);
+    await Promise.all(mine.filter((c) => c.state.phase === 'running').map((c) => this.deps.runtime.stop(c.id, 0)));
+    for (const c of mine) {
+      await this.deps.runtime.delete(c.id);
+      this.messages.delete(c.id);
+    }
+    try {
+      for (const d of readdirSync(this.deps.paths.logsDir)) if (d.endsWith(`_${uid}`)) rmSync(join(this.deps.paths.logsDir, d), { recursive: true, force: true });
+    } catch {
+      // no logs yet
+    }
+    await this.deps.runtime.removeSandbox(uid);
+    this.crashBackoff.resetPrefix(`${uid}/`);
+    this.pulls.forgetPod(uid);
+    for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);
+    for (const key of [...this.backoffReported.keys()]) if (key.startsWith(`${uid}/`)) this.backoffReported.delete(key);
+  }
+
+  /** Pod UIDs the runtime holds anything for (sandboxes or containers). */
+  async knownPods(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const s of await this.deps.runtime.listSandboxes()) out.add(s.podUid);
+    for (const c of await this.deps.runtime.list()) if (c.labels[labels.podUid]) out.add(c.labels[labels.podUid]!);
+    return out;
+  }
+}

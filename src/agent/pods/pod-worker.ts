@@ -1,0 +1,184 @@
+import type { KubeObject } from '../../api/types.js';
+import { ApiError } from '../../apiserver/errors.js';
+import type { RestClient } from '../../client/rest-client.js';
+import type { Logger } from '../../util/log.js';
+import { killGraceSeconds, type PodSyncer } from './pod-sync.js';
+import type { StatusManager } from './status-manager.js';
+
+/**
+ * Where a pod worker is: running the pod, stopping it (the grace period can only shrink),
+ * or done (containers stopped; the API object is deleted if the pod was being deleted).
+ */
+export type WorkerPhase =
+  | { kind: 'syncing' }
+  | { kind: 'terminating'; graceSeconds: number }
+  | { kind: 'terminated'; deleteSent: boolean };
+
+export interface PodWorkerDeps {
+  syncer: PodSyncer;
+  statuses: StatusManager;
+  client: RestClient;
+  log: Logger;
+  /** The worker is finished: the pod is gone from the API and from the node. */
+  onFinished(uid: string): void;
+}
+
+const terminalPhases = ['Succeeded', 'Failed'];
+
+/**
+ * One pod's serialized worker, the kubelet's pod worker: every change to the pod (API
+ * update, container exit, backoff timer) schedules one more pass; passes never overlap;
+ * only the newest pod object is kept, but a pending termination is never dropped, and a
+ * terminated pod never starts again.
+ */
+export class PodWorker {
+  private phase: WorkerPhase = { kind: 'syncing' };
+  private gone = false;
+  private running = false;
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private killTimer?: NodeJS.Timeout;
+  private failures = 0;
+  private reportedCreating = false;
+
+  constructor(
+    private pod: KubeObject,
+    private readonly deps: PodWorkerDeps,
+  ) {}
+
+  get uid(): string {
+    return this.pod.metadata.uid!;
+  }
+
+  get current(): KubeObject {
+    return this.pod;
+  }
+
+  get state(): WorkerPhase {
+    return this.phase;
+  }
+
+  /** A newer version of the pod from the API. */
+  update(pod: KubeObject): void {
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp) this.terminate(killGraceSeconds(pod));
+    this.kick();
+  }
+
+  /** The pod is gone from the API (deleted, maybe forcibly): stop it and clean up. */
+  remove(): void {
+    this.gone = true;
+    this.terminate(1);
+    this.kick();
+  }
+
+  /** Something changed on the node (a container exited). */
+  wake(): void {
+    this.kick();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    clearTimeout(this.killTimer);
+  }
+
+  private terminate(graceSeconds: number): void {
+    const p = this.phase;
+    if (p.kind === 'syncing') {
+      this.phase = { kind: 'terminating', graceSeconds };
+      return;
+    }
+    if (p.kind === 'terminating' && graceSeconds < p.graceSeconds) {
+      // A shorter grace period arrived while stopping: the kill comes sooner.
+      p.graceSeconds = graceSeconds;
+      clearTimeout(this.killTimer);
+      this.killTimer = setTimeout(() => void this.deps.syncer.killNow(this.uid), graceSeconds * 1000);
+    }
+  }
+
+  private kick(): void {
+    this.dirty = true;
+    if (!this.running) void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        clearTimeout(this.timer);
+        try {
+          await this.step();
+          this.failures = 0;
+        } catch (err) {
+          this.failures++;
+          const delay = Math.min(30_000, 500 * 2 ** (this.failures - 1));
+          this.deps.log.warn({ err, pod: `${this.pod.metadata.namespace}/${this.pod.metadata.name}`, retryMs: delay }, 'pod sync failed');
+          this.timer = setTimeout(() => this.kick(), delay);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async step(): Promise<void> {
+    const { syncer, statuses } = this.deps;
+    const pod = this.pod;
+    const p = this.phase;
+    if (p.kind === 'syncing') {
+      const apiPhase = (pod.status as { phase?: string } | undefined)?.phase;
+      if (terminalPhases.includes(apiPhase ?? '') || this.gone) {
+        this.phase = { kind: 'terminating', graceSeconds: 1 };
+        this.dirty = true;
+        return;
+      }
+      if (!this.reportedCreating && !(pod.status as { containerStatuses?: unknown })?.containerStatuses) {
+        this.reportedCreating = true;
+        // Users see ContainerCreating right away, before images and containers are ready.
+        void statuses.set(pod, await syncer.initialStatus(pod)).catch(() => undefined);
+      }
+      const outcome = await syncer.sync(pod);
+      await statuses.set(pod, outcome.status);
+      if (this.phase.kind !== 'syncing') return;
+      if (outcome.terminal) {
+        this.phase = { kind: 'terminating', graceSeconds: 1 };
+        this.dirty = true;
+      } else if (outcome.retryAt !== undefined) {
+        this.timer = setTimeout(() => this.kick(), Math.max(0, outcome.retryAt - Date.now()) + 50);
+      }
+      return;
+    }
+    if (p.kind === 'terminating') {
+      const status = await syncer.kill(pod, p.graceSeconds);
+      clearTimeout(this.killTimer);
+      if (!this.gone) await statuses.set(pod, status);
+      this.phase = { kind: 'terminated', deleteSent: false };
+      this.dirty = true;
+      return;
+    }
+    if (this.gone) {
+      await syncer.cleanup(this.uid);
+      statuses.forget(this.uid);
+      this.deps.onFinished(this.uid);
+      return;
+    }
+    if (pod.metadata.deletionTimestamp && !p.deleteSent) {
+      // Containers are gone: the API object may go now (the kubelet's final delete).
+      p.deleteSent = true;
+      try {
+        await this.deps.client.delete(`/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace!)}/pods/${encodeURIComponent(pod.metadata.name!)}`, {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          gracePeriodSeconds: 0,
+          preconditions: { uid: this.uid },
+        });
+      } catch (err) {
+        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) {
+          p.deleteSent = false;
+          throw err;
+        }
+      }
+    }
+  }
+}

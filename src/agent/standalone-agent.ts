@@ -1,0 +1,57 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ApiError } from '../apiserver/errors.js';
+import { RestClient } from '../client/rest-client.js';
+import { nodeAddresses } from '../network/node-address.js';
+import type { Logger } from '../util/log.js';
+import { Agent } from './agent.js';
+import { agentDirs, type AgentFlags } from './config.js';
+import { defaultNodeName } from './embedded-agent.js';
+import { joinCluster } from './join/join-client.js';
+
+export interface StandaloneAgentOptions {
+  server: string;
+  token: string;
+  /** `--data-dir`; the agent's state goes to `<dataDir>/agent`. */
+  dataDir: string;
+  nodeName?: string;
+  /** `--cluster-dns`; default: the cluster's kube-dns Service IP. */
+  clusterDNS?: string;
+  flags: AgentFlags;
+  log: Logger;
+}
+
+/** The cluster DNS address from the kube-dns Service, if the cluster has one. */
+async function discoverClusterDns(client: RestClient): Promise<string[]> {
+  try {
+    const svc = await client.get<{ spec?: { clusterIP?: string } }>('/api/v1/namespaces/kube-system/services/kube-dns');
+    return svc.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? [svc.spec.clusterIP] : [];
+  } catch (err) {
+    if (err instanceof ApiError && (err.code === 404 || err.code === 403)) return [];
+    throw err;
+  }
+}
+
+/**
+ * `k8ts agent --server URL --token TOKEN`: joins the cluster (node certificates for the
+ * token, kept in `<data-dir>/agent/tls`) and runs the node agent.
+ */
+export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promise<Agent> {
+  const nodeName = opts.nodeName ?? defaultNodeName();
+  const dataDir = join(opts.dataDir, 'agent');
+  const addresses = opts.flags.nodeIP ? [opts.flags.nodeIP] : nodeAddresses();
+  const credentials = await joinCluster({
+    server: opts.server,
+    token: opts.token,
+    nodeName,
+    tlsDir: agentDirs(dataDir).tls,
+    addresses,
+    hostnames: [hostname().toLowerCase()],
+    log: opts.log,
+  });
+  const client = new RestClient({ server: opts.server, caPem: credentials.caCertPem, certPem: credentials.clientCertPem, keyPem: credentials.clientKeyPem });
+  const clusterDNS = opts.clusterDNS ? [opts.clusterDNS] : await discoverClusterDns(client);
+  const agent = new Agent({ ...opts.flags, nodeName, dataDir, clusterDNS, controlPlane: false }, { client, credentials, log: opts.log });
+  await agent.start();
+  return agent;
+}
