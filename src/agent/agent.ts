@@ -20,6 +20,12 @@ import { detectCgroupLayout } from './runtime/cgroups.js';
 import type { PodNetwork } from './runtime/pod-network.js';
 import { RuncRuntime } from './runtime/runc-runtime.js';
 import { AgentServer } from './server/agent-server.js';
+import { StreamingRoutes } from './server/streaming-routes.js';
+import { LogAttacher } from './streaming/log-attacher.js';
+import { NetnsDialer } from './streaming/netns-dialer.js';
+import { OciExecRunner } from './streaming/oci-exec-runner.js';
+import { RuntimeTargets } from './streaming/runtime-targets.js';
+import { OciCli } from './runtime/oci-cli.js';
 
 export interface AgentDeps {
   /** The API server, authenticated as `system:node:<name>`. */
@@ -72,11 +78,12 @@ export class Agent {
     await writeFile(dirs.settings, JSON.stringify(settings, null, 2));
 
     const images = deps.images ?? (await LocalImageService.open({ agentDataDir: config.dataDir }));
+    const cgroups = detectCgroupLayout();
     const runtime = new RuncRuntime({
       runtime: config.runtime,
       root: config.runtimeRoot,
       stateDir: dirs.pods,
-      cgroups: detectCgroupLayout(),
+      cgroups,
       logRotation: { maxBytes: config.containerLogMaxSize, maxFiles: config.containerLogMaxFiles },
       log: deps.log,
     });
@@ -88,6 +95,13 @@ export class Agent {
     let pods: PodManager | undefined;
     const server = new AgentServer({
       credentials: deps.credentials,
+      streaming: new StreamingRoutes({
+        targets: new RuntimeTargets(runtime),
+        exec: new OciExecRunner(new OciCli(config.runtime, config.runtimeRoot, cgroups.hybrid)),
+        attach: new LogAttacher(runtime),
+        ports: new NetnsDialer(),
+        log: deps.log,
+      }),
       port: config.kubeletPort,
       runtime,
       log: deps.log,

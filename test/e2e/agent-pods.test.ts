@@ -196,32 +196,33 @@ describe('pods', () => {
     assert.match(bad.stderr, /container nope is not valid for pod db/);
   });
 
+  test('kubectl exec runs in the pod: hostname, hosts and resolv.conf', async () => {
+    assert.equal((await k.ok(['exec', 'db', '--', 'hostname'])).trim(), 'db');
+    assert.match(await k.ok(['exec', 'db', '--', 'cat', '/etc/hosts']), /^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n/);
+    assert.match(await k.ok(['exec', 'db', '--', 'cat', '/etc/resolv.conf']), /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local.*\nnameserver 10\.43\.0\.10\noptions ndots:5\n$/s);
+  });
+
   test('a main process killed from inside restarts; logs --previous shows the old run', async () => {
-    await k.ok(['create', 'configmap', 'mode', '--from-literal=mode=die']);
     await applyPod({
       metadata: { name: 'phoenix' },
       spec: {
-        containers: [
-          {
-            name: 'app',
-            image,
-            env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'mode', key: 'mode' } } }],
-            // PID 1 with a TERM handler, so a kill from inside the container ends it.
-            command: ['sh', '-c', 'trap "exit 143" TERM; echo "run mode=$MODE"; if [ "$MODE" = die ]; then (sleep 2; kill -TERM 1) & fi; while true; do sleep 0.2; done'],
-          },
-        ],
+        // PID 1 with a TERM handler, so `kill 1` inside the container ends it.
+        containers: [{ name: 'app', image, command: ['sh', '-c', 'trap "exit 143" TERM; echo "run $(cat /proc/sys/kernel/random/uuid)"; while true; do sleep 0.2; done'] }],
       },
     });
     await waitFor('phoenix running', async () => containerStatus(await getPod('phoenix'))?.state?.running);
-    await k.ok(['patch', 'configmap', 'mode', '-p', '{"data":{"mode":"live"}}']);
+    const first = (await waitFor('first run logged', async () => (await k.ok(['logs', 'phoenix'])).trim())).trim();
+    await k.ok(['exec', 'phoenix', '--', 'kill', '1']);
     const cs = await waitFor('restart', async () => {
       const s = containerStatus(await getPod('phoenix'));
       return s?.restartCount === 1 && s.state?.running ? s : undefined;
     });
     assert.equal(cs.lastState.terminated.exitCode, 143);
     assert.equal(cs.lastState.terminated.reason, 'Error');
-    assert.equal((await k.ok(['logs', 'phoenix', '--previous'])).trim(), 'run mode=die');
-    assert.equal((await k.ok(['logs', 'phoenix'])).trim(), 'run mode=live');
+    assert.equal((await k.ok(['logs', 'phoenix', '--previous'])).trim(), first);
+    const second = (await waitFor('second run logged', async () => (await k.ok(['logs', 'phoenix'])).trim())).trim();
+    assert.match(second, /^run [0-9a-f-]{36}$/);
+    assert.notEqual(second, first);
     const row = await k.ok(['get', 'pod', 'phoenix', '--no-headers']);
     assert.match(row, /^phoenix\s+1\/1\s+Running\s+1 \(\d+s ago\)/);
   });

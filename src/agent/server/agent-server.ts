@@ -1,6 +1,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../api/types.js';
 import type { Logger } from '../../util/log.js';
@@ -17,8 +18,15 @@ export interface AgentPods {
   list(): KubeObject[];
 }
 
+/** Upgrade-based endpoints (exec, attach, port-forward) mounted on the same server. */
+export interface UpgradeRoutes {
+  request(req: IncomingMessage, res: ServerResponse): boolean;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}
+
 export interface AgentServerOptions {
   credentials: NodeCredentials;
+  streaming?: UpgradeRoutes;
   host?: string;
   port: number;
   pods: AgentPods;
@@ -47,7 +55,8 @@ function allowed(req: IncomingMessage): { ok: true } | { ok: false; code: number
 
 /**
  * The agent's HTTPS API (the kubelet's port 10250): `GET /containerLogs/<ns>/<pod>/<container>`
- * with kubectl's log options, `GET /pods` and `/healthz`. Only clients with a certificate
+ * with kubectl's log options, `GET /pods`, `/healthz`, and the streaming routes (exec,
+ * attach, port-forward) when given. Only clients with a certificate
  * from the cluster CA in `system:masters` (the API server's kubelet client) get in.
  *
  * @example
@@ -69,6 +78,9 @@ export class AgentServer {
       });
     });
     server.requestTimeout = 0;
+    server.on('upgrade', (req, socket, head) => {
+      if (!this.opts.streaming?.upgrade(req, socket, head)) socket.destroy();
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -94,6 +106,7 @@ export class AgentServer {
       res.end('ok');
       return;
     }
+    if (this.opts.streaming?.request(req, res)) return;
     const auth = allowed(req);
     if (!auth.ok) return status(res, auth.code, auth.code === 401 ? 'Unauthorized' : 'Forbidden', auth.message);
     if (req.method !== 'GET') return status(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
