@@ -16,6 +16,10 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     writeRawResponse(socket, 400, `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${supported.filter(Boolean).join(' ')}]\n`);
     return Promise.resolve(undefined);
   }
+  // The subprotocol was chosen above. ws would re-parse the header and reject names that are
+  // not RFC 7230 tokens, such as kubectl's `SPDY/3.1+portforward.k8s.io`; it sees a
+  // placeholder instead and answers with the chosen name.
+  if (protocol) req.headers['sec-websocket-protocol'] = 'k8ts';
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: () => protocol || false });
   return new Promise((resolve) => {
     // An invalid handshake is answered (400) by ws itself and never reaches the callback.

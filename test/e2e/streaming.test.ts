@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough, Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,12 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'k8ts-streaming-'));
   await node.runPod({
     name: 'db',
+    labels: { app: 'db' },
     containers: [{ name: 'db', args: ['sh', '-c', 'mkdir -p /www && echo hello from db > /www/index.html && exec httpd -f -p 8080 -h /www'] }],
+  });
+  await node.runPod({
+    name: 'ticker',
+    containers: [{ name: 'ticker', args: ['sh', '-c', 'i=0; while true; do echo tick $i; echo tock $i >&2; i=$((i+1)); sleep 0.2; done'] }],
   });
 });
 
@@ -34,6 +41,24 @@ after(async () => {
   await server?.cleanup();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** Runs a long-lived kubectl until `done(output)` holds, then stops it; returns what it printed. */
+async function runUntil(v: KubectlVersion, args: string[], done: (out: string) => boolean, act?: () => Promise<void>): Promise<string> {
+  const child = spawn(kubectlBinary(v), ['--kubeconfig', server.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  try {
+    for (let i = 0; !done(out); i++) {
+      if (i > 600 || child.exitCode !== null) throw new Error(`kubectl ${args.join(' ')} gave: ${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await act?.();
+    return out;
+  } finally {
+    child.kill();
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -142,20 +167,129 @@ describe('kubectl port-forward', () => {
   for (const v of ['1.27', '1.30', '1.33'] as const) {
     it(`${v}: reaches an HTTP server in the pod`, async () => {
       const port = await freePort();
-      const child = spawn(kubectlBinary(v), ['--kubeconfig', server.kubeconfig, 'port-forward', 'pod/db', `${port}:8080`], { stdio: ['ignore', 'pipe', 'pipe'] });
-      try {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-        for (let i = 0; !out.includes('Forwarding from'); i++) {
-          if (i > 400 || child.exitCode !== null) throw new Error(`port-forward did not start: ${out}`);
-          await new Promise((r) => setTimeout(r, 25));
-        }
-        assert.equal(await httpGet(port), 'hello from db\n');
-        assert.equal(await httpGet(port), 'hello from db\n');
-      } finally {
-        child.kill();
-      }
+      const bodies: string[] = [];
+      const out = await runUntil(v, ['port-forward', 'pod/db', `${port}:8080`, '-v=4'], (o) => o.includes('Forwarding from'), async () => {
+        bodies.push(await httpGet(port), await httpGet(port));
+      });
+      assert.deepEqual(bodies, ['hello from db\n', 'hello from db\n']);
+      // 1.31+ tunnels SPDY through a WebSocket first; it must not have needed the SPDY fallback.
+      if (v === '1.33') assert.match(out, /negotiated protocol: portforward\.k8s\.io/);
+      assert.doesNotMatch(out, /fallback/i);
     });
   }
+
+  it('resolves svc/ and deploy/ to a pod and the target port', async () => {
+    await server.request('POST', '/api/v1/namespaces/default/services', {
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    await server.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      body: JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'db' }, spec: { replicas: 0, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'busybox' }] } } } }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    for (const [target, remote] of [['svc/db', '80'], ['deploy/db', '8080']] as const) {
+      const port = await freePort();
+      let body = '';
+      await runUntil('1.33', ['port-forward', target, `${port}:${remote}`], (o) => o.includes('Forwarding from'), async () => {
+        body = await httpGet(port);
+      });
+      assert.equal(body, 'hello from db\n', target);
+    }
+  });
+
+  it('tells the user when nothing listens on the port', async () => {
+    const port = await freePort();
+    const out = await runUntil('1.27', ['port-forward', 'pod/db', `${port}:9`], (o) => o.includes('Forwarding from'), async () => {
+      await httpGet(port).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    assert.match(out, /error forwarding port 9 to pod db, uid [0-9a-f-]+: failed to connect to localhost inside namespace "[^"]+": IPv4: connect ECONNREFUSED 127\.0\.0\.1:9/);
+  });
+});
+
+describe('kubectl attach', () => {
+  for (const v of ['1.27', '1.33'] as const) {
+    it(`${v}: streams what the main process prints from now on`, async () => {
+      const out = await runUntil(v, ['attach', 'ticker'], (o) => (o.match(/tick \d+\n/g) ?? []).length >= 2 && /tock \d+\n/.test(o));
+      const ticks = (out.match(/tick (\d+)/g) ?? []).map((t) => Number(t.split(' ')[1]));
+      assert.ok(ticks.length >= 2);
+      assert.equal(ticks[1], ticks[0]! + 1);
+    });
+  }
+});
+
+describe('@kubernetes/client-node', () => {
+  let kc: k8s.KubeConfig;
+  before(() => {
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(server.kubeconfig);
+  });
+
+  function collect(): { stream: Writable; text: () => string } {
+    let text = '';
+    return {
+      stream: new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          text += chunk.toString();
+          cb();
+        },
+      }),
+      text: () => text,
+    };
+  }
+
+  it('execs over WebSocket and reports the exit status', async () => {
+    const out = collect();
+    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'db', 'db', ['sh', '-c', 'echo from client-node; exit 4'], out.stream, null, null, false, resolve).catch(reject);
+    });
+    assert.equal(out.text(), 'from client-node\n');
+    assert.equal(status.status, 'Failure');
+    assert.equal(status.reason, 'NonZeroExitCode');
+    assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '4' }]);
+  });
+
+  it('port-forwards over the channel protocol', async () => {
+    const input = new PassThrough();
+    const out = collect();
+    const ws = await new k8s.PortForward(kc).portForward('default', 'db', [8080], out.stream, null, input);
+    input.write('GET / HTTP/1.0\r\n\r\n');
+    for (let i = 0; !out.text().includes('hello from db'); i++) {
+      if (i > 400) throw new Error(`no answer: ${JSON.stringify(out.text())}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.match(out.text(), /^HTTP\/1\.[01] 200 OK\r\n/);
+    (ws as { close(): void }).close();
+  });
+});
+
+describe('authorization', () => {
+  it('needs create on pods/exec', async () => {
+    // An RBAC user without streaming rights: a ServiceAccount that may only read pods.
+    const req = (method: string, path: string, body: unknown) =>
+      server.request(method, path, { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+    await req('POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'viewer' } });
+    await req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] });
+    await req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      metadata: { name: 'viewer' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace: 'default' }],
+    });
+    const tr = await req('POST', '/api/v1/namespaces/default/serviceaccounts/viewer/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+    const token = (JSON.parse(tr.body) as { status: { token: string } }).status.token;
+    // A kubeconfig of its own: with the admin's client certificate present, the certificate would win.
+    const admin = readFileSync(server.kubeconfig, 'utf8');
+    const caData = /certificate-authority-data: (\S+)/.exec(admin)![1];
+    const viewerConfig = join(work, 'viewer.kubeconfig');
+    writeFileSync(
+      viewerConfig,
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: ${server.url}\n    certificate-authority-data: ${caData}\n` +
+        `users:\n- name: viewer\n  user:\n    token: ${token}\ncontexts:\n- name: k\n  context:\n    cluster: k\n    user: viewer\n    namespace: default\ncurrent-context: k\n`,
+    );
+    for (const v of ['1.27', '1.33'] as const) {
+      const r = await new Kubectl(v, viewerConfig).run(['exec', 'db', '--', 'true']);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /pods "db" is forbidden: User "system:serviceaccount:default:viewer" cannot create resource "pods\/exec" in API group "" in the namespace "default"/);
+    }
+  });
 });

@@ -22,6 +22,7 @@ import type { TestServer } from './k8ts-server.js';
 
 export interface PodSpecLite {
   name: string;
+  labels?: Record<string, string>;
   containers: { name: string; args: string[] }[];
 }
 
@@ -86,7 +87,7 @@ export async function startStreamingNode(server: TestServer, nodeName = `k8ts-st
       const created = await apiOk(server, 'POST', '/api/v1/namespaces/default/pods', {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: spec.name },
+        metadata: { name: spec.name, ...(spec.labels ? { labels: spec.labels } : {}) },
         spec: { nodeName, containers: spec.containers.map((c) => ({ name: c.name, image: 'busybox', args: c.args })) },
       });
       const uid = (created.metadata as { uid: string }).uid;

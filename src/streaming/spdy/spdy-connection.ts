@@ -55,6 +55,8 @@ export class SpdyConnection extends EventEmitter implements StreamOwner {
       this.emit('socketError', err);
       this.terminate();
     });
+    // The socket may come paused (a caller that read the HTTP head itself); frames must flow.
+    socket.resume();
   }
 
   /** Streams open right now. */
