@@ -4,7 +4,7 @@
 // The backend is a small nginx answering a fixed body, so it costs both proxies the same.
 //
 // Bench-only packages: `apt-get install -y wrk nginx-light`.
-// Usage: npm run build && node dist/bench/ingress-bench.js [--duration 10] [--connections 64] [--threads 2] [--rounds 3]
+// Usage: npm run build && node dist/bench/ingress-bench.js [--duration 10] [--connections 64] [--threads 2] [--rounds 3] [--workers auto|N]
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     threads: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
+    workers: { type: 'string', default: 'auto' },
   },
 });
 
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const nodeIP = nodeAddresses()[0]!;
   const [backendPort, nginxPort, ingressPort] = [await freePort(), await freePort(), await freePort()];
   const procs: ChildProcess[] = [];
-  const server = await startK8ts({ extraArgs: ['--ingress-http-port', String(ingressPort), '--ingress-https-port', '0', '--disable', 'coredns'] });
+  const server = await startK8ts({ extraArgs: ['--ingress-http-port', String(ingressPort), '--ingress-https-port', '0', '--ingress-workers', values.workers!, '--disable', 'coredns'] });
   try {
     procs.push(startNginx(dir, 'backend', `  server { listen ${nodeIP}:${backendPort} reuseport; location / { return 200 "hello from the backend\\n"; } }`));
     procs.push(
@@ -173,10 +174,10 @@ spec:
     const row = (name: string, xs: WrkFigures[]) =>
       `| ${name} | ${Math.round(median(xs.map((x) => x.rps))).toLocaleString('en-US')} | ${median(xs.map((x) => x.p50ms)).toFixed(2)} | ${median(xs.map((x) => x.p99ms)).toFixed(2)} |`;
     const ratio = median(k.map((x) => x.rps)) / median(n.map((x) => x.rps));
-    console.log(`wrk -t${values.threads} -c${values.connections} -d${values.duration}s, ${values.rounds} rounds each (medians), backend: nginx return 200\n`);
+    console.log(`wrk -t${values.threads} -c${values.connections} -d${values.duration}s, ${values.rounds} rounds each (medians), backend: nginx return 200, --ingress-workers ${values.workers}\n`);
     console.log('| proxy | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|');
-    console.log(row('k8ts ingress', k));
-    console.log(row('nginx 1.22 reverse proxy', n));
+    console.log(row(`k8ts ingress (--ingress-workers ${values.workers})`, k));
+    console.log(row('nginx 1.22 reverse proxy (worker_processes auto)', n));
     console.log(`\nk8ts / nginx requests/s: ${ratio.toFixed(2)}`);
   } finally {
     for (const p of procs) p.kill('SIGQUIT');

@@ -8,4 +8,6 @@ export interface NetworkServicesConfig {
   ingressHttpPort?: number;
   /** Ingress HTTPS port (default 443). */
   ingressHttpsPort?: number;
+  /** Ingress proxy worker processes (default `auto`: one per core up to 4, none on one core). */
+  ingressWorkers?: number | 'auto';
 }

@@ -41,7 +41,7 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     controllerComponent('nodeipam', (c) => new NodeIpamController(c.catalog, c.store, { clusterCidr: c.config.clusterCidr }, c.log)),
     controllerComponent('servicelb', (c) => new ServiceLoadBalancerController(catalogNetworkApi(c.catalog), c.log)),
     dnsComponent({ listen: _config.networkServices?.clusterDnsListen, clusterDomain: _config.networkServices?.clusterDomain }),
-    ingressComponent({ httpPort: _config.networkServices?.ingressHttpPort, httpsPort: _config.networkServices?.ingressHttpsPort }),
+    ingressComponent({ httpPort: _config.networkServices?.ingressHttpPort, httpsPort: _config.networkServices?.ingressHttpsPort, workers: _config.networkServices?.ingressWorkers }),
     nodeNetworkRbacComponent(),
     ...schedulingComponents(_config),
     ...workloadComponents(_config),

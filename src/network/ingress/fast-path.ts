@@ -278,21 +278,33 @@ export function serveConnection(client: net.Socket, host: FastPathHost): void {
           else framing = { kind: 'close' };
           const upstreamCloses = connectionHas(rhead, 'close');
           if (framing.kind === 'close') wantClose = true;
-          const named = tokens(rhead, 'connection');
-          let out = `${rhead.startLine}\r\n`;
-          for (let i = 0; i < rhead.names.length; i++) {
-            const n = rhead.names[i]!;
-            if (dropResponse.has(n) || named.has(n) || (n === 'content-length' && framing.kind === 'chunked')) continue;
-            out += `${rhead.lines[i]}\r\n`;
+          // Head and first body bytes leave in one write (one syscall, one packet).
+          client.cork();
+          if (!wantClose && !rhead.names.some((n) => dropResponse.has(n)) && !(framing.kind === 'chunked' && has(rhead, 'content-length'))) {
+            // Nothing to change: relay the head bytes as received.
+            client.write(rbuf.subarray(0, end + 4));
+          } else {
+            const named = tokens(rhead, 'connection');
+            let out = `${rhead.startLine}\r\n`;
+            for (let i = 0; i < rhead.names.length; i++) {
+              const n = rhead.names[i]!;
+              if (dropResponse.has(n) || named.has(n) || (n === 'content-length' && framing.kind === 'chunked')) continue;
+              out += `${rhead.lines[i]}\r\n`;
+            }
+            if (wantClose) out += 'Connection: close\r\n';
+            client.write(Buffer.from(`${out}\r\n`, 'latin1'));
           }
-          if (wantClose) out += 'Connection: close\r\n';
-          client.write(Buffer.from(`${out}\r\n`, 'latin1'));
           // A backend that announced close is not reused after this response.
           if (upstreamCloses) reusable = false;
           try {
-            if (framing.kind === 'none' || (framing.kind === 'length' && framing.remaining === 0)) return done(reusable && rest.length === 0);
+            if (framing.kind === 'none' || (framing.kind === 'length' && framing.remaining === 0)) {
+              client.uncork();
+              return done(reusable && rest.length === 0);
+            }
             relay(rest);
+            client.uncork();
           } catch {
+            client.uncork();
             fail(new Error('bad chunked framing'));
           }
           return;
@@ -302,8 +314,12 @@ export function serveConnection(client: net.Socket, host: FastPathHost): void {
       up.on('data', onUp);
       up.on('error', onErr);
       up.on('close', onClose);
-      up.write(reqHead);
-      if (firstBody.length) up.write(firstBody);
+      if (firstBody.length) {
+        up.cork();
+        up.write(reqHead);
+        up.write(firstBody);
+        up.uncork();
+      } else up.write(reqHead);
     };
 
     const finishWithPage = (status: number) => {

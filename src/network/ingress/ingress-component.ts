@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ServerComponent } from '../../server/component.js';
 import { nodeAddresses } from '../node-address.js';
 import { IngressController } from './ingress-controller.js';
@@ -8,6 +9,14 @@ export interface IngressComponentOptions {
   httpPort?: number;
   /** Default 443. */
   httpsPort?: number;
+  /** Proxy worker processes; `auto` (default): one per core up to 4, none on a single core. */
+  workers?: number | 'auto';
+}
+
+/** The worker count `auto` stands for on this machine. */
+export function autoWorkers(): number {
+  const cores = availableParallelism();
+  return cores > 1 ? Math.min(cores, 4) : 0;
 }
 
 /**
@@ -28,6 +37,7 @@ export function ingressComponent(opts: IngressComponentOptions = {}): ServerComp
         httpPort: opts.httpPort ?? 80,
         httpsPort: opts.httpsPort ?? 443,
         addresses: nodeAddresses(),
+        workers: opts.workers === undefined || opts.workers === 'auto' ? autoWorkers() : opts.workers,
         log: ctx.log.child({ component: 'ingress' }),
       });
       controller = c;

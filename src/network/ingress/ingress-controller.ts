@@ -6,6 +6,8 @@ import type { ServiceLookup } from './backends.js';
 import { fakeCertificate } from './fake-certificate.js';
 import { isOwnIngress, k8tsIngressClass } from './ingress-class.js';
 import { IngressProxy } from './ingress-proxy.js';
+import { ProxyWorkers } from './proxy-workers.js';
+import { collectSnapshot } from './route-snapshot.js';
 import type { IngressSources, IngressWriter } from './ingress-sources.js';
 import { buildRouteTable, type RouteTable } from './route-table.js';
 import { TlsStore } from './tls-store.js';
@@ -20,6 +22,8 @@ export interface IngressControllerOptions {
   host?: string;
   /** Published in `status.loadBalancer.ingress` (the node's IPs). */
   addresses: string[];
+  /** Proxy worker processes; 0 (default) proxies in this process. */
+  workers?: number;
   log?: Logger;
 }
 
@@ -42,6 +46,7 @@ export class IngressController {
   private readonly secrets: Informer;
   private readonly queue = new WorkQueue();
   private proxy?: IngressProxy;
+  private workers?: ProxyWorkers;
   private tls?: TlsStore;
   private rebuildPending = false;
   private stopped = false;
@@ -64,7 +69,7 @@ export class IngressController {
 
   /** Ports actually bound. */
   get ports(): { http: number; https: number } {
-    return this.proxy?.boundPorts ?? { http: 0, https: 0 };
+    return this.workers?.boundPorts ?? this.proxy?.boundPorts ?? { http: 0, https: 0 };
   }
 
   /** The table being served (for tests and diagnostics). */
@@ -75,16 +80,25 @@ export class IngressController {
   async start(): Promise<void> {
     await this.opts.writer.ensureIngressClass(k8tsIngressClass());
     await Promise.all([this.ingresses, this.classes, this.services, this.slices, this.secrets].map((i) => i.start()));
-    this.tls = new TlsStore(await fakeCertificate(), this.opts.log);
+    const defaultCert = await fakeCertificate();
     if (this.stopped) return;
-    const proxy = new IngressProxy({ host: this.opts.host, httpPort: this.opts.httpPort ?? 80, httpsPort: this.opts.httpsPort ?? 443, tls: this.tls, log: this.opts.log });
-    this.proxy = proxy;
-    this.rebuild();
-    await proxy.listen();
-    // Stopped while binding: stop() may have missed the listeners.
-    if (this.stopped) return void (await proxy.close());
+    if (this.opts.workers) {
+      const workers = new ProxyWorkers({ count: this.opts.workers, host: this.opts.host, httpPort: this.opts.httpPort ?? 80, httpsPort: this.opts.httpsPort ?? 443, defaultCert, log: this.opts.log });
+      this.workers = workers;
+      this.rebuild();
+      await workers.listen();
+      if (this.stopped) return void (await workers.close());
+    } else {
+      this.tls = new TlsStore(defaultCert, this.opts.log);
+      const proxy = new IngressProxy({ host: this.opts.host, httpPort: this.opts.httpPort ?? 80, httpsPort: this.opts.httpsPort ?? 443, tls: this.tls, log: this.opts.log });
+      this.proxy = proxy;
+      this.rebuild();
+      await proxy.listen();
+      // Stopped while binding: stop() may have missed the listeners.
+      if (this.stopped) return void (await proxy.close());
+    }
     void this.queue.run(1, (key) => this.reconcileStatus(key), (key, err) => this.opts.log?.warn({ err, ingress: key }, 'ingress status update failed'));
-    this.opts.log?.info({ ports: this.proxy.boundPorts }, 'ingress controller serving');
+    this.opts.log?.info({ ports: this.ports, workers: this.opts.workers ?? 0 }, 'ingress controller serving');
   }
 
   async stop(): Promise<void> {
@@ -92,10 +106,11 @@ export class IngressController {
     this.queue.shutDown();
     for (const inf of [this.ingresses, this.classes, this.services, this.slices, this.secrets]) inf.stop();
     await this.proxy?.close();
+    await this.workers?.close();
   }
 
   private scheduleRebuild(): void {
-    if (this.rebuildPending || !this.proxy) return;
+    if (this.rebuildPending || !(this.proxy || this.workers)) return;
     this.rebuildPending = true;
     setImmediate(() => {
       this.rebuildPending = false;
@@ -114,10 +129,14 @@ export class IngressController {
       slices: (ns, name) => this.slices.byIndex('service', `${ns}/${name}`),
     };
     const owned = this.owned();
-    const table = buildRouteTable(owned, lookup);
-    this.tls!.update(table, (key) => this.secrets.get(key));
-    this.proxy!.setTable(table);
-    this.table = table;
+    if (this.workers) {
+      this.workers.publish(collectSnapshot(owned, lookup, (key) => this.secrets.get(key)));
+    } else {
+      const table = buildRouteTable(owned, lookup);
+      this.tls!.update(table, (key) => this.secrets.get(key));
+      this.proxy!.setTable(table);
+      this.table = table;
+    }
     for (const ing of owned) this.queue.add(objectKey(ing));
   }
 

@@ -56,9 +56,7 @@ export class IngressProxy {
   }
 
   async listen(): Promise<{ http: number; https: number }> {
-    const plain = net.createServer({ noDelay: true }, (socket) => serveConnection(socket, this.fastPathHost('http')));
-    const secure = tls.createServer({ cert: this.opts.tls.defaultCert.certPem, key: this.opts.tls.defaultCert.keyPem, SNICallback: this.opts.tls.sniCallback, ALPNProtocols: ['http/1.1'] }, (socket) => serveConnection(socket, this.fastPathHost('https')));
-    secure.on('tlsClientError', (_err, socket) => socket.destroy());
+    const { plain, secure } = this.servers();
     this.ports.http = await listenOn(plain, this.opts.httpPort, this.opts.host);
     this.listeners.push(plain);
     try {
@@ -69,6 +67,25 @@ export class IngressProxy {
       throw err;
     }
     return this.ports;
+  }
+
+  /**
+   * Serves connections accepted by listeners opened elsewhere (a proxy worker process gets
+   * them from the controller), which bound `ports`.
+   */
+  attach(listeners: { http?: net.Server; https?: net.Server }, ports: { http: number; https: number }): void {
+    const { plain, secure } = this.servers();
+    this.ports = { ...ports };
+    listeners.http?.on('connection', (socket: net.Socket) => plain.emit('connection', socket));
+    listeners.https?.on('connection', (socket: net.Socket) => secure.emit('connection', socket));
+    for (const l of [listeners.http, listeners.https]) if (l) this.listeners.push(l);
+  }
+
+  private servers(): { plain: net.Server; secure: tls.Server } {
+    const plain = net.createServer({ noDelay: true }, (socket) => serveConnection(socket, this.fastPathHost('http')));
+    const secure = tls.createServer({ cert: this.opts.tls.defaultCert.certPem, key: this.opts.tls.defaultCert.keyPem, SNICallback: this.opts.tls.sniCallback, ALPNProtocols: ['http/1.1'] }, (socket) => serveConnection(socket, this.fastPathHost('https')));
+    secure.on('tlsClientError', (_err, socket) => socket.destroy());
+    return { plain, secure };
   }
 
   async close(): Promise<void> {
