@@ -1,50 +1,88 @@
 // kubectl exec, attach, port-forward and cp with the REAL kubectl (SPDY-only 1.27, 1.29,
-// WebSocket 1.30 and 1.33) against k8ts server, proxied to a node whose agent endpoints run
-// real runc containers.
+// WebSocket 1.30 and 1.33) and @kubernetes/client-node against a real `k8ts server` whose
+// embedded agent runs the pods as runc containers from a busybox image in a real registry:
+// API server → agent → container, as in a cluster. `k8ts reset` removes what the agent made.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { PassThrough, Writable } from 'node:stream';
-import * as k8s from '@kubernetes/client-node';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
+import { resetNode } from '../../src/agent/reset/reset.js';
+import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl, kubectlBinary, type KubectlVersion } from '../support/kubectl.js';
-import { startStreamingNode, type StreamingNode } from '../support/streaming-node.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { buildBusyboxImage, pushImage } from '../support/test-images.js';
 
-let server: TestServer;
-let node: StreamingNode;
+const tag = randomBytes(3).toString('hex');
+const nodeName = `k8ts-stream-${tag}`;
+const cgroupRoot = `/k8ts-stream-${tag}`;
+const runtimeRoot = `/run/k8ts-stream-${tag}`;
+
+let registry: TestRegistry | undefined;
+let server: TestServer | undefined;
+let dataDir: string | undefined;
+let claim: { release(): Promise<void> } | undefined;
+let image: string;
 let work: string;
 const versions: KubectlVersion[] = ['1.27', '1.29', '1.30', '1.33'];
-const kubectl = (v: KubectlVersion): Kubectl => new Kubectl(v, server.kubeconfig);
+const kubectl = (v: KubectlVersion): Kubectl => new Kubectl(v, server!.kubeconfig);
+
+async function runPod(name: string, command: string, labels: Record<string, string> = {}): Promise<void> {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name, image, command: ['sh', '-c', command] }] } };
+  await kubectl('1.33').ok(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+}
+
+async function waitRunning(names: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const out = await kubectl('1.33').ok(['get', 'pods', ...names, '-o', 'jsonpath={range .items[*]}{.status.phase}{" "}{end}']);
+    if (out.trim().split(' ').filter((p) => p === 'Running').length === names.length) return;
+    if (Date.now() > deadline) throw new Error(`pods not Running: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 before(async () => {
-  server = await startK8ts();
-  node = await startStreamingNode(server);
+  await reapStaleTestEnvs();
   work = mkdtempSync(join(tmpdir(), 'k8ts-streaming-'));
-  await node.runPod({
-    name: 'db',
-    labels: { app: 'db' },
-    containers: [{ name: 'db', args: ['sh', '-c', 'mkdir -p /www && echo hello from db > /www/index.html && exec httpd -f -p 8080 -h /www'] }],
+  registry = await startRegistry();
+  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
+  image = `${registry.host}/k8ts/busybox:test`;
+  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-stream-'));
+  // Should this process die, the next runtime test cleans up after it.
+  claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-stream-${tag}`);
+  server = await startK8ts({
+    dataDir,
+    agent: true,
+    extraArgs: ['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot],
   });
-  await node.runPod({
-    name: 'ticker',
-    containers: [{ name: 'ticker', args: ['sh', '-c', 'i=0; while true; do echo tick $i; echo tock $i >&2; i=$((i+1)); sleep 0.2; done'] }],
-  });
+  await runPod('db', 'mkdir -p /www && echo hello from db > /www/index.html && exec httpd -f -p 8080 -h /www', { app: 'db' });
+  await runPod('ticker', 'i=0; while true; do echo tick $i; echo tock $i >&2; i=$((i+1)); sleep 0.2; done');
+  await waitRunning(['db', 'ticker']);
 });
 
 after(async () => {
-  await node?.stop();
-  await server?.cleanup();
-  if (work) rmSync(work, { recursive: true, force: true });
+  // Every step runs even when an earlier one fails, so nothing is left on the machine.
+  const steps = [() => server?.stop(), () => dataDir && resetNode({ dataDir, removeData: true }), () => claim?.release(), () => registry?.stop(), () => work && rmSync(work, { recursive: true, force: true })];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      console.error('cleanup step failed:', err);
+    }
+  }
 });
 
 /** Runs a long-lived kubectl until `done(output)` holds, then stops it; returns what it printed. */
 async function runUntil(v: KubectlVersion, args: string[], done: (out: string) => boolean, act?: () => Promise<void>): Promise<string> {
-  const child = spawn(kubectlBinary(v), ['--kubeconfig', server.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(kubectlBinary(v), ['--kubeconfig', server!.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -120,7 +158,7 @@ describe('kubectl exec', () => {
   for (const v of ['1.27', '1.33'] as const) {
     it(`${v}: -it gives an interactive shell on a terminal`, async () => {
       const bin = kubectlBinary(v);
-      const cmd = [bin, '--kubeconfig', server.kubeconfig, 'exec', '-it', 'db', '--', 'sh'].map((w) => `'${w}'`).join(' ');
+      const cmd = [bin, '--kubeconfig', server!.kubeconfig, 'exec', '-it', 'db', '--', 'sh'].map((w) => `'${w}'`).join(' ');
       // script gives kubectl a terminal of its own, as a person's shell would.
       const child = spawn('script', ['-q', '-e', '-c', `stty cols 100 rows 30; ${cmd}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
@@ -179,11 +217,11 @@ describe('kubectl port-forward', () => {
   }
 
   it('resolves svc/ and deploy/ to a pod and the target port', async () => {
-    await server.request('POST', '/api/v1/namespaces/default/services', {
+    await server!.request('POST', '/api/v1/namespaces/default/services', {
       body: JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { selector: { app: 'db' }, ports: [{ port: 80, targetPort: 8080 }] } }),
       headers: { 'Content-Type': 'application/json' },
     });
-    await server.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+    await server!.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
       body: JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'db' }, spec: { replicas: 0, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'busybox' }] } } } }),
       headers: { 'Content-Type': 'application/json' },
     });
@@ -222,7 +260,7 @@ describe('@kubernetes/client-node', () => {
   let kc: k8s.KubeConfig;
   before(() => {
     kc = new k8s.KubeConfig();
-    kc.loadFromFile(server.kubeconfig);
+    kc.loadFromFile(server!.kubeconfig);
   });
 
   function collect(): { stream: Writable; text: () => string } {
@@ -267,7 +305,7 @@ describe('authorization', () => {
   it('needs create on pods/exec', async () => {
     // An RBAC user without streaming rights: a ServiceAccount that may only read pods.
     const req = (method: string, path: string, body: unknown) =>
-      server.request(method, path, { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+      server!.request(method, path, { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
     await req('POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'viewer' } });
     await req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] });
     await req('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
@@ -278,12 +316,12 @@ describe('authorization', () => {
     const tr = await req('POST', '/api/v1/namespaces/default/serviceaccounts/viewer/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
     const token = (JSON.parse(tr.body) as { status: { token: string } }).status.token;
     // A kubeconfig of its own: with the admin's client certificate present, the certificate would win.
-    const admin = readFileSync(server.kubeconfig, 'utf8');
+    const admin = readFileSync(server!.kubeconfig, 'utf8');
     const caData = /certificate-authority-data: (\S+)/.exec(admin)![1];
     const viewerConfig = join(work, 'viewer.kubeconfig');
     writeFileSync(
       viewerConfig,
-      `apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: ${server.url}\n    certificate-authority-data: ${caData}\n` +
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: ${server!.url}\n    certificate-authority-data: ${caData}\n` +
         `users:\n- name: viewer\n  user:\n    token: ${token}\ncontexts:\n- name: k\n  context:\n    cluster: k\n    user: viewer\n    namespace: default\ncurrent-context: k\n`,
     );
     for (const v of ['1.27', '1.33'] as const) {
