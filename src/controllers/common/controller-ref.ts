@@ -109,3 +109,14 @@ export function recheckOwnerFrom(store: GenericStore, owner: KubeObject): () => 
     }
   };
 }
+
+/** Index name for objects by the uid of their controller ('' for none). */
+export const controllerUidIndex = 'controller-uid';
+
+/**
+ * The index function for controllerUidIndex. Defined at module level on purpose: a closure
+ * made inside a controller would keep that controller alive in the shared informer.
+ */
+export function byControllerUid(obj: KubeObject): string[] {
+  return [controllerOf(obj)?.uid ?? ''];
+}

@@ -9,13 +9,12 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { WorkQueue } from '../workqueue.js';
 import { isNotFound } from '../common/api-errors.js';
-import { claimObjects, controllerOf, controllerRefFor, recheckOwnerFrom } from '../common/controller-ref.js';
+import { byControllerUid, claimObjects, controllerOf, controllerRefFor, controllerUidIndex, recheckOwnerFrom } from '../common/controller-ref.js';
 import { DeploymentSync } from './deployment-sync.js';
 import { type PodsBySet, rolloutRecreate } from './recreate.js';
 import { rolloutRolling } from './rolling.js';
 import { dSpec, dStatus } from './types.js';
 
-const controllerUidIndex = 'controller-uid';
 
 /**
  * The Deployment controller: owns ReplicaSets (one per pod template, named
@@ -62,8 +61,8 @@ export class DeploymentController {
     this.deployments = d.informer;
     this.sets = rs.informer;
     this.pods = pods.informer;
-    this.sets.addIndex(controllerUidIndex, (s) => [controllerOf(s)?.uid ?? '']);
-    this.pods.addIndex(controllerUidIndex, (p) => [controllerOf(p)?.uid ?? '']);
+    this.sets.addIndex(controllerUidIndex, byControllerUid);
+    this.pods.addIndex(controllerUidIndex, byControllerUid);
     const enqueue = (obj: KubeObject) => this.queue.add(objectKey(obj));
     this.unsubscribe.push(
       this.deployments.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue }),

@@ -22,6 +22,12 @@ const serviceIndex = 'service';
 /** How long to wait for our own writes to show in the cache before trusting it anyway. */
 const staleCacheTimeoutMs = 5_000;
 
+/** Our slices by `namespace/service` (module level: a closure would pin the controller in the shared informer). */
+function slicesByService(s: KubeObject): string[] {
+  const svc = s.metadata.labels?.[serviceNameLabel];
+  return svc && s.metadata.labels?.[managedByLabel] === controllerName ? [`${s.metadata.namespace}/${svc}`] : [];
+}
+
 /** Slices written and not yet seen back: name → resourceVersion written, or null once deleted. */
 type Pending = { written: Map<string, string | null>; atMs: number };
 
@@ -66,10 +72,7 @@ export class EndpointSliceController {
     ]);
     this.leases.push(...leases);
     [this.services, this.pods, this.slices, this.nodes] = leases.map((l) => l.informer) as [Informer, Informer, Informer, Informer];
-    this.slices.addIndex(serviceIndex, (s) => {
-      const svc = s.metadata.labels?.[serviceNameLabel];
-      return svc && s.metadata.labels?.[managedByLabel] === controllerName ? [`${s.metadata.namespace}/${svc}`] : [];
-    });
+    this.slices.addIndex(serviceIndex, slicesByService);
     const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
     const sliceChanged = (s: KubeObject) => {
       const svc = s.metadata.labels?.[serviceNameLabel];

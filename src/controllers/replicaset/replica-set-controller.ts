@@ -9,14 +9,13 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { WorkQueue } from '../workqueue.js';
 import { isNotFound } from '../common/api-errors.js';
-import { claimObjects, controllerOf, controllerRefFor, recheckOwnerFrom } from '../common/controller-ref.js';
+import { byControllerUid, claimObjects, controllerOf, controllerRefFor, controllerUidIndex, recheckOwnerFrom } from '../common/controller-ref.js';
 import { Expectations } from '../common/expectations.js';
 import { isPodActive, isPodReady } from '../common/pod-status.js';
 import { ReplicaManager } from './replica-manager.js';
 import { type ManageError, calculateReplicaStatus } from './replica-status.js';
 import { type ReplicatedKind, replicatedSpec, selects } from './replicated-kind.js';
 
-const controllerUidIndex = 'controller-uid';
 
 /** Options of a ReplicaSet / ReplicationController controller. */
 export interface ReplicaSetControllerOptions {
@@ -67,8 +66,8 @@ export class ReplicaSetController {
     this.leases.push(setLease, podLease);
     this.sets = setLease.informer;
     this.pods = podLease.informer;
-    this.pods.addIndex(controllerUidIndex, (p) => [controllerOf(p)?.uid ?? '']);
-    this.sets.addIndex(controllerUidIndex, (s) => [controllerOf(s)?.uid ?? '']);
+    this.pods.addIndex(controllerUidIndex, byControllerUid);
+    this.sets.addIndex(controllerUidIndex, byControllerUid);
     this.manager = new ReplicaManager(this.catalog.lookup('', 'v1', 'pods')!, this.kind, this.expectations, this.recorder, this.clock, this.opts.burstReplicas ?? 500);
     this.unsubscribe.push(
       this.sets.on({
