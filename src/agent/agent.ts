@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { KubeObject } from '../api/types.js';
 import { EventRecorder } from '../client/event-recorder.js';
-import type { RestClient } from '../client/rest-client.js';
+import { Informer } from '../client/informer.js';
+import { restListWatch, type RestClient } from '../client/rest-client.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { agentDirs, type AgentConfig } from './config.js';
@@ -61,6 +62,7 @@ export class Agent {
   private registrar?: NodeRegistrar;
   private pods?: PodManager;
   private recorder?: EventRecorder;
+  private services?: Informer;
   port = 0;
 
   constructor(
@@ -137,6 +139,10 @@ export class Agent {
     const network = await deps.network?.(node);
     if (network) runtime.setNetwork(network);
     const hostResolvConf = await readFile(config.resolvConf, 'utf8').catch(() => '');
+    // Services, for the variables every container gets (KUBERNETES_SERVICE_HOST, …).
+    const services = new Informer(restListWatch(deps.client, '/api/v1/services'), deps.log);
+    await services.start();
+    this.services = services;
     const syncer = new PodSyncer({
       runtime,
       images,
@@ -151,6 +157,7 @@ export class Agent {
       paths: new PodPaths(dirs.pods, dirs.logs),
       cgroupRoot: config.cgroupRoot,
       dns: { clusterDNS: config.clusterDNS, clusterDomain: config.clusterDomain, hostResolvConf },
+      services: () => services.list(),
       clock,
       log: deps.log,
     });
@@ -163,6 +170,7 @@ export class Agent {
   /** Stops watching and serving; containers keep running for the next start to adopt. */
   async stop(): Promise<void> {
     this.pods?.stop();
+    this.services?.stop();
     this.registrar?.stop();
     await this.server?.close();
     await this.recorder?.flush();

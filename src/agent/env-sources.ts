@@ -17,6 +17,9 @@ export function restEnvSources(client: RestClient): EnvSources {
       const cm = await get(ns, 'configmaps', name);
       return cm ? (cm.data ?? {}) : undefined;
     },
+    async rawSecret(ns, name) {
+      return (await get(ns, 'secrets', name)) as { type?: string; data?: Record<string, string> } | undefined;
+    },
     async secret(ns, name) {
       const s = await get(ns, 'secrets', name);
       if (!s) return undefined;

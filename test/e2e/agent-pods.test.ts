@@ -199,6 +199,10 @@ describe('pods', () => {
   test('kubectl exec runs in the pod: hostname, hosts and resolv.conf', async () => {
     assert.equal((await k.ok(['exec', 'db', '--', 'hostname'])).trim(), 'db');
     assert.match(await k.ok(['exec', 'db', '--', 'cat', '/etc/hosts']), /^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n/);
+    const env = await k.ok(['exec', 'db', '--', 'env']);
+    assert.match(env, /^KUBERNETES_SERVICE_HOST=10\.43\.0\.1$/m);
+    assert.match(env, /^KUBERNETES_PORT_443_TCP=tcp:\/\/10\.43\.0\.1:443$/m);
+    assert.match(env, /^HOSTNAME=db$/m);
     assert.match(await k.ok(['exec', 'db', '--', 'cat', '/etc/resolv.conf']), /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local.*\nnameserver 10\.43\.0\.10\noptions ndots:5\n$/s);
   });
 

@@ -39,6 +39,8 @@ export function containerHash(c: ContainerSpec): string {
 
 export interface ConfigContext extends EnvContext {
   sources: EnvSources;
+  /** Service link variables for the pod (explicit env wins over them). */
+  serviceEnv?: [string, string][];
   paths: PodPaths;
   memoryCapacity: number;
 }
@@ -52,7 +54,7 @@ export async function containerConfig(pod: KubeObject, c: ContainerSpec, image: 
   const spec = (pod.spec ?? {}) as { securityContext?: Record<string, unknown> };
   const status = (pod.status ?? {}) as { qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort' };
   const podEnv = await containerEnv(pod, c as never, ctx.sources, ctx);
-  const envMap = Object.fromEntries(podEnv);
+  const envMap = Object.fromEntries([...(ctx.serviceEnv ?? []), ...podEnv]);
   const args = containerArgv(c, image.config, envMap);
   if (args.length === 0) throw new ContainerConfigError('no command specified');
   const hostname = podHostname(pod);
@@ -71,7 +73,7 @@ export async function containerConfig(pod: KubeObject, c: ContainerSpec, image: 
     name: c.name,
     layers: image.layers,
     args,
-    env: mergeEnv(image.config.env, hostname, podEnv),
+    env: mergeEnv(image.config.env, hostname, [...(ctx.serviceEnv ?? []), ...podEnv]),
     workingDir: c.workingDir || image.config.workingDir || '/',
     user,
     mounts,

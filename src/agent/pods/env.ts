@@ -7,6 +7,8 @@ export interface EnvSources {
   configMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** Secret data, already base64-decoded. */
   secret(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** A Secret as stored (type and base64 data), for imagePullSecrets. */
+  rawSecret?(namespace: string, name: string): Promise<{ type?: string; data?: Record<string, string> } | undefined>;
 }
 
 /** What the pod cannot be given yet: the kubelet's CreateContainerConfigError. */

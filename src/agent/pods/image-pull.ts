@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { Clock } from '../../util/clock.js';
-import { ImagePullError, type ImageInfo, type ImageService, type PullPolicy } from '../images/image-service.js';
+import { invalidImageNameMessage } from '../images/image-ref.js';
+import { ImagePullError, type ImageInfo, type ImageService, type PullPolicy, type RegistryAuth } from '../images/image-service.js';
 import { Backoff, goDuration } from './backoff.js';
 import type { PodEvents } from './pod-events.js';
 
@@ -31,10 +32,14 @@ export class ImagePulls {
   private readonly backoff: Backoff;
   private readonly lastError = new Map<string, string>();
 
+  private readonly lastUpdate = new Map<string, number>();
+
   constructor(
     private readonly images: ImageService,
     private readonly events: PodEvents,
     private readonly clock: Clock,
+    /** Registry credentials for a pod's image (its imagePullSecrets). */
+    private readonly auth: (pod: KubeObject, image: string) => Promise<RegistryAuth[]> = async () => [],
   ) {
     this.backoff = new Backoff(10_000, 300_000, clock);
   }
@@ -46,8 +51,6 @@ export class ImagePulls {
     return d ? this.lastUpdate.get(key)! + d : undefined;
   }
 
-  private readonly lastUpdate = new Map<string, number>();
-
   private key(pod: KubeObject, c: ContainerImageSpec): string {
     return `${pod.metadata.uid}/${c.image}`;
   }
@@ -58,6 +61,12 @@ export class ImagePulls {
   }
 
   async ensure(pod: KubeObject, c: ContainerImageSpec): Promise<ImageInfo> {
+    const invalid = invalidImageNameMessage(c.image);
+    if (invalid) {
+      this.events.container(pod, c, 'Warning', 'InspectFailed', invalid);
+      this.events.container(pod, c, 'Warning', 'Failed', 'Error: InvalidImageName');
+      throw new ImageNotReady('InvalidImageName', invalid);
+    }
     const policy = (c.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
     const present = await this.images.getImage(c.image).catch(() => undefined);
     if (present && policy !== 'Always') {
@@ -79,7 +88,8 @@ export class ImagePulls {
     this.events.container(pod, c, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
     const started = this.clock.now();
     try {
-      const info = await this.images.ensureImage(c.image, policy);
+      const auth = await this.auth(pod, c.image);
+      const info = await this.images.ensureImage(c.image, policy, auth.length ? { auth } : {});
       const took = goDuration(this.clock.now() - started);
       this.events.container(pod, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: ${info.size} bytes.`);
       this.backoff.reset(key);

@@ -6,7 +6,9 @@ import { renderHosts, podHostname } from '../../network/dns/hosts-file.js';
 import { renderResolvConf } from '../../network/dns/resolv-conf.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import type { ImageService } from '../images/image-service.js';
+import type { ImageService, RegistryAuth } from '../images/image-service.js';
+import { keyringFromSecrets, lookupKeyring } from '../images/docker-config.js';
+import { parseImageRef } from '../images/image-ref.js';
 import { podCgroupPath } from '../runtime/cgroups.js';
 import type { ContainerInfo, ContainerRuntime, SandboxStatus } from '../runtime/container-runtime.js';
 import { Backoff, goDuration } from './backoff.js';
@@ -18,6 +20,7 @@ import { PodEvents, podDescription } from './pod-events.js';
 import type { PodPaths } from './pod-paths.js';
 import { buildPodStatus, type ContainerObservation } from './pod-status.js';
 import { terminationMessage } from './termination-message.js';
+import { podServiceEnv } from './service-env.js';
 
 /** Node facts the pod sync needs. */
 export interface NodeFacts {
@@ -42,6 +45,8 @@ export interface PodSyncDeps {
   paths: PodPaths;
   cgroupRoot: string;
   dns: DnsSettings;
+  /** Services the node sees, for containers' service link variables. */
+  services?: () => KubeObject[];
   clock: Clock;
   log: Logger;
 }
@@ -109,7 +114,16 @@ export class PodSyncer {
 
   constructor(private readonly deps: PodSyncDeps) {
     this.crashBackoff = new Backoff(10_000, 300_000, deps.clock);
-    this.pulls = new ImagePulls(deps.images, deps.events, deps.clock);
+    this.pulls = new ImagePulls(deps.images, deps.events, deps.clock, (pod, image) => this.pullAuth(pod, image));
+  }
+
+  /** Credentials from the pod's imagePullSecrets that match the image's registry, most specific first. */
+  private async pullAuth(pod: KubeObject, image: string): Promise<RegistryAuth[]> {
+    const refs = ((pod.spec as { imagePullSecrets?: { name?: string }[] })?.imagePullSecrets ?? []).map((r) => r.name).filter((n): n is string => !!n);
+    const get = this.deps.envSources.rawSecret;
+    if (refs.length === 0 || !get) return [];
+    const secrets = (await Promise.all(refs.map((n) => get(pod.metadata.namespace!, n).catch(() => undefined)))).filter((x) => x !== undefined);
+    return lookupKeyring(keyringFromSecrets(secrets), parseImageRef(image).name);
   }
 
   private async podContainers(uid: string): Promise<Map<string, ContainerInfo[]>> {
@@ -247,6 +261,7 @@ export class PodSyncer {
         hostIPs: this.deps.node.hostIPs(),
         podIPs: specOf(pod).hostNetwork ? this.deps.node.hostIPs() : (sandbox?.ips ?? []),
         allocatable: this.deps.node.allocatable(),
+        serviceEnv: podServiceEnv(pod, (this.deps.services?.() ?? []) as never),
       });
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;

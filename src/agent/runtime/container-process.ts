@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, statSync, watch } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -153,16 +153,44 @@ export async function launchContainer(
       resolve();
     });
   });
-  for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
+  // runc renames the pid file into place once the process exists: watch for it (polling backs it up).
+  let nudge: (() => void) | undefined;
+  const watcher = watch(files.bundle, (_event, name) => {
+    if (name === 'pid') nudge?.();
+  });
+  watcher.on('error', () => undefined);
+  try {
+    return await waitForPid(files, exitedPromise, () => exited, (n) => (nudge = n), cli.name);
+  } finally {
+    watcher.close();
+  }
+}
+
+async function waitForPid(
+  files: ProcessFiles,
+  exitedPromise: Promise<void>,
+  exited: () => boolean,
+  onNudge: (n: () => void) => void,
+  runtimeName: string,
+): Promise<LaunchResult> {
+  for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
     if (existsSync(files.pidFile)) {
       const pid = Number.parseInt(await readFile(files.pidFile, 'utf8'), 10);
       // The pid file is written the moment the process exists: a better start time than now.
       return { kind: 'running', pid, startedAt: Math.floor(statSync(files.pidFile).mtimeMs) };
     }
-    if (exited) break;
-    await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, delay))]);
+    if (exited()) break;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      exitedPromise,
+      new Promise<void>((r) => {
+        timer = setTimeout(r, delay);
+        onNudge(r);
+      }),
+    ]);
+    clearTimeout(timer);
   }
   const exit = await readExitFile(files);
-  const message = (await runtimeError(files)) ?? `${cli.name} exited with ${exit?.code ?? 'unknown status'}`;
+  const message = (await runtimeError(files)) ?? `${runtimeName} exited with ${exit?.code ?? 'unknown status'}`;
   return { kind: 'failed', exitCode: exit?.code ?? 255, message, finishedAt: exit?.finishedAt ?? Date.now() };
 }
