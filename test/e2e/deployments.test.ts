@@ -160,6 +160,16 @@ describe('deployment rollouts', () => {
     for (const p of pods) assert.ok(p.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
   });
 
+  test('kubectl 1.27 and 1.30 read the same rollout status and history', async () => {
+    for (const version of ['1.27', '1.30'] as const) {
+      const old = new Kubectl(version, server.kubeconfig);
+      assert.equal(await old.ok(['rollout', 'status', 'deployment/web', '-n', ns]), 'deployment "web" successfully rolled out\n');
+      const history = await old.ok(['rollout', 'history', 'deployment/web', '-n', ns]);
+      assert.match(history, /^deployment\.apps\/web \nREVISION\s+CHANGE-CAUSE\n(\d+\s+.+\n)+\n$/);
+      assert.match(history, /\n6\s+/);
+    }
+  });
+
   test('describe shows the ReplicaSets and the scaling events', async () => {
     const out = await k.ok(['describe', 'deployment', 'web', '-n', ns]);
     assert.match(out, /Replicas:\s+10 desired \| 10 updated \| 10 total \| 10 available \| 0 unavailable/);
