@@ -63,7 +63,6 @@ export interface ScheduleResult {
 export class PodScheduler {
   private nextStartNodeIndex = 0;
   private readonly failedNodes: NodeInfo[] = [];
-  private readonly failedStatuses: Status[] = [];
 
   constructor(
     private readonly cache: SchedulerCache,
@@ -118,29 +117,27 @@ export class PodScheduler {
     const feasible: NodeInfo[] = [];
     const start = nodes.length ? this.nextStartNodeIndex % nodes.length : 0;
     let processed = 0;
-    // Verdicts are kept in plain arrays: they are read only when nothing fits.
-    const failedNodes = this.failedNodes;
-    const failedStatuses = this.failedStatuses;
-    failedNodes.length = 0;
-    failedStatuses.length = 0;
+    const failed = this.failedNodes;
+    failed.length = 0;
+    const nominations = this.nominator.hasNominations();
     for (let i = 0; i < nodes.length && feasible.length < want; i++) {
       const node = nodes[(start + i) % nodes.length]!;
       processed++;
-      const s = this.filter(fw, state, pod, node);
-      if (s === null) {
-        feasible.push(node);
-      } else if (s.rejected) {
-        failedNodes.push(node);
-        failedStatuses.push(s);
-      } else {
-        throw new Error(`running "${s.plugin}" filter plugin: ${s.message}`);
-      }
+      const fits = nominations && this.nominator.nominatedPodsForNode(node.name).length
+        ? this.filter(fw, state, pod, node) === null
+        : fw.passesFilters(state, pod, node);
+      if (fits) feasible.push(node);
+      else failed.push(node);
     }
     if (nodes.length) this.nextStartNodeIndex = (start + processed) % nodes.length;
-    if (feasible.length === 0 || failedStatuses.length < 64) {
-      for (let i = 0; i < failedNodes.length; i++) {
-        diagnosis.statuses.byNode.set(failedNodes[i]!.name, failedStatuses[i]!);
-        diagnosis.rejectors.add(failedStatuses[i]!.plugin);
+    // Why nodes failed matters only when none fits: then ask the plugins in their order.
+    if (feasible.length === 0) {
+      for (const node of failed) {
+        const s = this.filter(fw, state, pod, node);
+        if (!s) continue;
+        if (!s.rejected) throw new Error(`running "${s.plugin}" filter plugin: ${s.message}`);
+        diagnosis.statuses.byNode.set(node.name, s);
+        diagnosis.rejectors.add(s.plugin);
       }
     }
     return { feasible, diagnosis, evaluated: processed };

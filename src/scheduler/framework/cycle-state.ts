@@ -13,6 +13,8 @@ export class CycleState {
   readonly skipScore = new Set<string>();
   /** The Filter plugins that run this cycle (set once PreFilter is done). */
   filters?: readonly import('./interfaces.js').FilterPlugin[];
+  /** The same plugins, most selective first: the pass/fail answer is the same in any order. */
+  quickFilters?: readonly import('./interfaces.js').FilterPlugin[];
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -28,6 +30,7 @@ export class CycleState {
     for (const s of this.skipFilter) c.skipFilter.add(s);
     for (const s of this.skipScore) c.skipScore.add(s);
     c.filters = this.filters;
+    c.quickFilters = this.quickFilters;
     return c;
   }
 }
