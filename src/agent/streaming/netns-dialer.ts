@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type net from 'node:net';
+import net from 'node:net';
 import type { PodNetworkTarget, PodPortDialer } from './contracts.js';
 
 const helperPath = new URL('./netns-connect-helper.js', import.meta.url).pathname;
@@ -29,6 +29,8 @@ export class NetnsDialer implements PodPortDialer {
   constructor(private readonly idleMs = 30_000) {}
 
   async dial(target: PodNetworkTarget, port: number): Promise<net.Socket> {
+    // A hostNetwork pod has no namespace of its own: its ports are the node's.
+    if (!target.netnsPath) return dialHost(port);
     const helper = this.helper(target.netnsPath);
     await helper.ready;
     const id = this.nextId++;
@@ -103,4 +105,12 @@ export class NetnsDialer implements PodPortDialer {
   close(): void {
     for (const path of [...this.helpers.keys()]) this.stopHelper(path);
   }
+}
+
+function dialHost(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', (err) => reject(new Error(`failed to connect to localhost on the host network: IPv4: ${err.message}`)));
+  });
 }
