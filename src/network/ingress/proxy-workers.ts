@@ -90,7 +90,10 @@ export class ProxyWorkers {
         reject(new Error(`ingress worker exited (${signal ?? code}) before listening`));
         if (this.stopping) return;
         this.opts.log?.warn({ code, signal }, 'ingress proxy worker exited; starting another');
-        this.spawn().catch((err) => this.opts.log?.error({ err }, 'could not restart an ingress proxy worker'));
+        // A second's pause keeps a worker that dies at once from spinning.
+        setTimeout(() => {
+          if (!this.stopping) this.spawn().catch((err) => this.opts.log?.error({ err }, 'could not restart an ingress proxy worker'));
+        }, 1000).unref();
       });
     });
   }
