@@ -145,8 +145,16 @@ export class SimulatedFleet {
         await this.api.deletePod(pod);
         return;
       }
-      if (isRunning(pod)) return;
       let held = this.podIPs.get(key);
+      if (isRunning(pod)) {
+        // Already running (a restart of the fleet): keep its address out of the pool.
+        const ip = (pod.status as { podIP?: string }).podIP;
+        if (!held && ip && ip !== node.hostIP) {
+          node.ips.reserve(ip);
+          this.podIPs.set(key, { node: node.name, ip });
+        }
+        return;
+      }
       if (!held || held.node !== node.name) {
         if (held) this.release(key);
         held = { node: node.name, ip: node.ips.allocate() };

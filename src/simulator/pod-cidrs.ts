@@ -61,6 +61,12 @@ export class NodeIpPool {
     return intToIp(this.start + n);
   }
 
+  /** Marks an address taken (a pod that already had it, e.g. after a restart). */
+  reserve(ip: string): void {
+    const n = ipToInt(ip) - this.start;
+    if (n >= 0 && n < this.size) this.used.add(n);
+  }
+
   release(ip: string): void {
     this.used.delete(ipToInt(ip) - this.start);
   }
