@@ -138,6 +138,26 @@ describe('WebSocket exec (v5, v4 base64)', () => {
     srv.close();
   });
 
+  it('survives a client that vanishes mid-output', async () => {
+    let finished!: () => void;
+    const served = new Promise<void>((r) => (finished = r));
+    const srv = await upgradeServer((req, socket, head) => {
+      void serveRemoteCommand(req, socket, head, new URLSearchParams('command=yes&stdout=true'), true, async (s) => {
+        for (let i = 0; i < 200 && !s.signal.aborted; i++) {
+          s.stdout!.write(Buffer.alloc(16384, 121));
+          await new Promise((r) => setImmediate(r));
+        }
+        for (let i = 0; i < 20; i++) s.stdout!.write('after the client left\n');
+        return successStatus();
+      }).then(finished);
+    });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/`, ['v5.channel.k8s.io']);
+    await new Promise((r) => ws.once('message', r));
+    ws.terminate();
+    await served;
+    srv.close();
+  });
+
   it('refuses unknown subprotocols with 400', async () => {
     const srv = await upgradeServer((req, socket, head) => void serveRemoteCommand(req, socket, head, new URLSearchParams('command=x&stdout=true'), true, async () => successStatus()));
     const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/`, ['v9.channel.k8s.io']);

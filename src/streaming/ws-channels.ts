@@ -91,14 +91,15 @@ export class WsChannels {
 
   /** Sends one message on a channel (an empty one tells kubectl the session is up). */
   send(channel: number, data: Buffer, cb?: (err?: Error | null) => void): void {
+    // The client is gone: late output is dropped rather than failing the writer.
     if (this.ws.readyState !== this.ws.OPEN) {
-      cb?.(new Error('WebSocket is closed'));
+      cb?.();
       return;
     }
     const msg = this.codec.binary
       ? Buffer.concat([Buffer.from([channel]), data])
       : String.fromCharCode(0x30 + channel) + data.toString('base64');
-    this.ws.send(msg, { binary: this.codec.binary }, (err) => cb?.(err ?? null));
+    this.ws.send(msg, { binary: this.codec.binary }, () => cb?.());
   }
 }
 

@@ -162,8 +162,10 @@ export class SpdyConnection extends EventEmitter implements StreamOwner {
   }
 
   private writeFrame(buf: Buffer, done?: (err?: Error | null) => void): void {
+    // The peer is gone: what it can no longer read is dropped, not turned into stream errors
+    // (an unhandled 'error' on a stream would take the process down).
     if (this.closed || this.socket.destroyed || this.socket.writableEnded) {
-      done?.(new Error('SPDY connection closed'));
+      done?.();
       return;
     }
     if (this.socket.write(buf)) done?.();

@@ -85,7 +85,8 @@ export class SpdyStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.localFinished || this.wasReset) return cb(new Error(`write on finished SPDY stream ${this.id}`));
+    // After our FIN or a reset the peer reads nothing more; late output is dropped.
+    if (this.localFinished || this.wasReset) return cb();
     this.owner.sendData(this, chunk, false, cb);
   }
 
