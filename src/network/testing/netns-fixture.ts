@@ -18,18 +18,34 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Deletes test namespaces left behind by test processes that died (their PID is in the name). */
+function deadOwner(name: string): boolean {
+  const m = /^k8ts-tn-(\d+)-/.exec(name);
+  return !!m && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+}
+
+/**
+ * Removes what test processes that died (killed before their cleanup ran) left behind: their
+ * servers (found by namespace), namespaces and temporary folders, all named with their PID.
+ */
 export async function removeStaleTestNamespaces(): Promise<void> {
   let names: string[] = [];
   try {
     names = readdirSync('/var/run/netns');
   } catch {
-    return;
+    names = [];
   }
-  for (const name of names) {
-    const m = /^k8ts-tn-(\d+)-/.exec(name);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await host.run('ip', ['netns', 'del', name], { allowFailure: true });
+  for (const name of names.filter(deadOwner)) {
+    const pids = await host.run('ip', ['netns', 'pids', name], { allowFailure: true });
+    for (const pid of pids.stdout.split(/\s+/).filter(Boolean).map(Number)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await host.run('ip', ['netns', 'del', name], { allowFailure: true });
   }
+  for (const dir of readdirSync(tmpdir()).filter(deadOwner)) rmSync(join(tmpdir(), dir), { recursive: true, force: true });
 }
 
 /** Whether this machine can run the network tests (root, ip, nft, CNI plugins, busybox). */
@@ -63,7 +79,7 @@ export class NetnsFixture {
   readonly dir: string;
 
   private constructor(readonly label: string) {
-    this.dir = mkdtempSync(join(tmpdir(), `k8ts-tn-${label}-`));
+    this.dir = mkdtempSync(join(tmpdir(), `k8ts-tn-${process.pid}-${label}-`));
   }
 
   static async create(label: string): Promise<NetnsFixture> {
