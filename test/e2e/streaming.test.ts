@@ -173,14 +173,17 @@ describe('kubectl exec', () => {
       };
       let at = await waitFor(/# /);
       child.stdin.write('hostname; tty; stty size\r');
-      at = await waitFor(/\d+ \d+\r\n/, at);
+      at = await waitFor(/\d+ \d+\r*\n/, at);
       child.stdin.write('ps -o pid,comm\r');
-      at = await waitFor(/# /, await waitFor(/ps\r\n/, at));
+      at = await waitFor(/# /, await waitFor(/ps\r*\n/, at));
       child.stdin.write('exit 7\r');
       const code = await new Promise<number | null>((r) => child.once('exit', r));
-      assert.match(out, /hostname; tty; stty size\r\ndb\r\n\/dev\/pts\/\d+\r\n30 100\r\n/);
-      const ps = out.slice(out.indexOf('ps -o pid,comm'));
-      assert.match(ps, /\r\n\s+1 httpd\r\n/);
+      // Line ends as the container's terminal writes them (\r\n), plus whatever kubectl's own
+      // terminal adds when it was not switched to raw mode.
+      const lines = out.replace(/\r+\n/g, '\n');
+      assert.match(lines, /hostname; tty; stty size\ndb\n\/dev\/pts\/\d+\n30 100\n/);
+      const ps = lines.slice(lines.indexOf('ps -o pid,comm'));
+      assert.match(ps, /\n\s+1 httpd\n/);
       assert.equal(code, 7);
     });
   }
