@@ -27,5 +27,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.K8TS_TEST_CONCURRENCY ?? '2';
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+// A test that hangs fails after 5 minutes instead of holding the whole run.
+const timeout = process.env.K8TS_TEST_TIMEOUT_MS ?? '300000';
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
