@@ -29,5 +29,11 @@ if (files.length === 0) {
 const concurrency = process.env.K8TS_TEST_CONCURRENCY ?? '2';
 // A test that hangs fails after 5 minutes instead of holding the whole run.
 const timeout = process.env.K8TS_TEST_TIMEOUT_MS ?? '300000';
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files], {
+  stdio: 'inherit',
+  // And the whole run cannot outlive CI: a file that never exits is ended.
+  timeout: Number(process.env.K8TS_TEST_RUN_TIMEOUT_MS ?? 40 * 60 * 1000),
+  killSignal: 'SIGKILL',
+});
+if (r.error) console.error(`test run ended: ${r.error.message}`);
 process.exit(r.status ?? 1);
