@@ -38,7 +38,13 @@ export interface PluginCall {
   prevResult?: CniResult;
 }
 
-/** Runs CNI plugin binaries from `pluginDir` with the CNI environment protocol. */
+/**
+ * Runs CNI plugin binaries from `pluginDir` with the CNI environment protocol.
+ *
+ * @example
+ * const runner = new PluginRunner(new HostCommands());
+ * const result = await runner.add(k8tsConflist({ podCIDR: '10.42.0.0/24', ipamDataDir: dir }), { containerId: uid, netns: '/var/run/netns/p', ifName: 'eth0' });
+ */
 export class PluginRunner {
   constructor(
     private readonly host: HostCommands,
