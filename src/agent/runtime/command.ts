@@ -33,3 +33,16 @@ export function runCommand(file: string, args: readonly string[], opts: { input?
     else child.stdin?.end();
   });
 }
+
+/** Where host commands run: directly (one fork per command) or through a HostExec helper. */
+export interface Host {
+  run(argv: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+  /** A one-line sh command. */
+  shell(command: string): Promise<{ stdout: string; stderr: string }>;
+}
+
+/** Commands forked straight from this process (CLI tools, tests). */
+export const directHost: Host = {
+  run: (argv) => runCommand(argv[0]!, argv.slice(1)),
+  shell: (command) => runCommand('/bin/sh', ['-c', command]),
+};

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, statSync, watch } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { CriLogWriter, type LogRotation } from '../logs/cri-log-writer.js';
 import type { LogStream } from '../logs/cri-format.js';
-import { runCommand } from './command.js';
+import type { Host } from './command.js';
+import { shellQuote } from './host-exec.js';
 import type { OciCli } from './oci-cli.js';
 
 /** The files of one running container inside its bundle directory. */
@@ -28,11 +28,12 @@ export function processFiles(bundle: string): ProcessFiles {
 }
 
 /**
- * The shim: a detached `sh` that runs `<runtime> run` in the foreground and, when it returns,
- * records the exit status in a file. It outlives the agent, so a restarted agent still learns
- * how its containers ended (a detached `runc create` would lose the status to PID 1).
+ * The shim: a detached `sh` that takes the FIFOs as its stdout/stderr (read-write, so it
+ * never blocks on open), runs `<runtime> run` in the foreground and, when it returns, records
+ * the exit status in a file. It outlives the agent, so a restarted agent still learns how its
+ * containers ended (a detached `runc create` would lose the status to PID 1).
  */
-const shimScript = '"$@"; echo $? > "$K8TS_EXIT_FILE.tmp" && mv "$K8TS_EXIT_FILE.tmp" "$K8TS_EXIT_FILE"';
+const shimScript = 'exec 1<>"$K8TS_OUT" 2<>"$K8TS_ERR" </dev/null; "$@"; echo $? > "$K8TS_EXIT_FILE.tmp" && mv "$K8TS_EXIT_FILE.tmp" "$K8TS_EXIT_FILE"';
 
 /**
  * Copies a container's stdout/stderr FIFOs into its CRI log file. The FIFOs are opened
@@ -84,9 +85,11 @@ export type LaunchResult =
   | { kind: 'running'; pid: number; startedAt: number }
   | { kind: 'failed'; exitCode: number; message: string; finishedAt: number };
 
-async function makeFifos(files: ProcessFiles): Promise<void> {
-  for (const f of Object.values(files.fifos)) await unlink(f).catch(() => undefined);
-  await runCommand('mkfifo', ['-m', '600', files.fifos.stdout, files.fifos.stderr]);
+/** The shell command that creates a container's FIFOs (run with its rootfs mount, in one go). */
+export function makeFifosCommand(files: ProcessFiles): string {
+  const out = shellQuote(files.fifos.stdout);
+  const err = shellQuote(files.fifos.stderr);
+  return `rm -f ${out} ${err} && mkfifo -m 600 ${out} ${err}`;
 }
 
 /** The last error the runtime logged (JSON log lines), e.g. `exec: "foo": executable file not found in $PATH`. */
@@ -116,81 +119,47 @@ export async function readExitFile(files: ProcessFiles): Promise<{ code: number;
 }
 
 /**
- * Starts a created bundle through the shim and resolves once the container's process exists
- * (the runtime wrote its pid file), or with the failure when the runtime gave up first.
- * `onExit` fires when the shim ends (the exit file is written by then).
+ * Starts a created bundle (FIFOs made) through the shim and resolves once the container's
+ * process exists (the runtime wrote its pid file), or with the failure when the runtime gave
+ * up first. The agent holds a write end of each FIFO until then, so its readers never see
+ * end-of-file before the shim has them open.
  */
-export async function launchContainer(
-  cli: OciCli,
-  id: string,
-  files: ProcessFiles,
-  startLogPump: () => void,
-  onExit: () => void,
-): Promise<LaunchResult> {
-  await makeFifos(files);
+export async function launchContainer(cli: OciCli, id: string, files: ProcessFiles, host: Host, startLogPump: () => void): Promise<LaunchResult> {
   await Promise.all([unlink(files.pidFile), unlink(files.exitFile), unlink(files.runtimeLog)].map((p) => p.catch(() => undefined)));
   startLogPump();
-  const out = openSync(files.fifos.stdout, constants.O_RDWR);
-  const err = openSync(files.fifos.stderr, constants.O_RDWR);
-  const argv = cli.argv(cli.runArgs({ log: files.runtimeLog, pidFile: files.pidFile, bundle: files.bundle, id }));
-  const child = spawn('/bin/sh', ['-c', shimScript, 'k8ts-shim', ...argv], {
-    detached: true,
-    stdio: ['ignore', out, err],
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', K8TS_EXIT_FILE: files.exitFile },
-  });
-  closeSync(out);
-  closeSync(err);
-  child.unref();
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-      onExit();
-    });
-    child.once('error', () => {
-      exited = true;
-      resolve();
-    });
-  });
-  // runc renames the pid file into place once the process exists: watch for it (polling backs it up).
+  const holders = [openSync(files.fifos.stdout, constants.O_RDWR), openSync(files.fifos.stderr, constants.O_RDWR)];
   let nudge: (() => void) | undefined;
+  // runc renames the pid file into place once the process exists: watch for it (polling backs it up).
   const watcher = watch(files.bundle, (_event, name) => {
-    if (name === 'pid') nudge?.();
+    if (name === 'pid' || name === 'exit') nudge?.();
   });
   watcher.on('error', () => undefined);
   try {
-    return await waitForPid(files, exitedPromise, () => exited, (n) => (nudge = n), cli.name);
+    const argv = cli.argv(cli.runArgs({ log: files.runtimeLog, pidFile: files.pidFile, bundle: files.bundle, id }));
+    const env = `K8TS_EXIT_FILE=${shellQuote(files.exitFile)} K8TS_OUT=${shellQuote(files.fifos.stdout)} K8TS_ERR=${shellQuote(files.fifos.stderr)}`;
+    await host.shell(`${env} setsid -f /bin/sh -c ${shellQuote(shimScript)} k8ts-shim ${argv.map(shellQuote).join(' ')}`);
+    const deadline = Date.now() + 60_000;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      if (existsSync(files.pidFile)) {
+        const pid = Number.parseInt(await readFile(files.pidFile, 'utf8'), 10);
+        // The pid file is written the moment the process exists: a better start time than now.
+        return { kind: 'running', pid, startedAt: Math.floor(statSync(files.pidFile).mtimeMs) };
+      }
+      const exit = await readExitFile(files);
+      if (exit) {
+        const message = (await runtimeError(files)) ?? `${cli.name} exited with ${exit.code}`;
+        return { kind: 'failed', exitCode: exit.code, message, finishedAt: exit.finishedAt };
+      }
+      if (Date.now() > deadline) return { kind: 'failed', exitCode: 128, message: `${cli.name} did not start the container within 60s`, finishedAt: Date.now() };
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((r) => {
+        timer = setTimeout(r, delay);
+        nudge = r;
+      });
+      clearTimeout(timer);
+    }
   } finally {
     watcher.close();
+    for (const fd of holders) closeSync(fd);
   }
-}
-
-async function waitForPid(
-  files: ProcessFiles,
-  exitedPromise: Promise<void>,
-  exited: () => boolean,
-  onNudge: (n: () => void) => void,
-  runtimeName: string,
-): Promise<LaunchResult> {
-  for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
-    if (existsSync(files.pidFile)) {
-      const pid = Number.parseInt(await readFile(files.pidFile, 'utf8'), 10);
-      // The pid file is written the moment the process exists: a better start time than now.
-      return { kind: 'running', pid, startedAt: Math.floor(statSync(files.pidFile).mtimeMs) };
-    }
-    if (exited()) break;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      exitedPromise,
-      new Promise<void>((r) => {
-        timer = setTimeout(r, delay);
-        onNudge(r);
-      }),
-    ]);
-    clearTimeout(timer);
-  }
-  const exit = await readExitFile(files);
-  const message = (await runtimeError(files)) ?? `${runtimeName} exited with ${exit?.code ?? 'unknown status'}`;
-  return { kind: 'failed', exitCode: exit?.code ?? 255, message, finishedAt: exit?.finishedAt ?? Date.now() };
 }

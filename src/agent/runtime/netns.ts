@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandError, runCommand } from './command.js';
+import { CommandError, directHost, type Host } from './command.js';
+import { shellQuote } from './host-exec.js';
 
 /** Where `ip netns` keeps named network namespaces (bind mounts of /proc/PID/ns/net). */
 export const netnsDir = '/var/run/netns';
@@ -27,25 +28,19 @@ export function netnsPath(name: string): string {
  * @example
  * const path = await ensureNetns('k8ts-6f0d2c4e1a2b'); // '/var/run/netns/k8ts-6f0d2c4e1a2b'
  */
-export async function ensureNetns(name: string): Promise<string> {
+export async function ensureNetns(name: string, host: Host = directHost): Promise<string> {
   const path = netnsPath(name);
-  if (!existsSync(path)) {
-    try {
-      await runCommand('ip', ['netns', 'add', name]);
-    } catch (err) {
-      // Two callers racing for the same pod: the namespace exists, which is what we want.
-      if (!(err instanceof CommandError && /File exists/.test(err.stderr))) throw err;
-    }
-  }
-  await runCommand('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  const q = shellQuote(name);
+  // One command: another caller may have created it meanwhile, which is what we want.
+  await host.shell(`{ [ -e ${shellQuote(path)} ] || ip netns add ${q} || [ -e ${shellQuote(path)} ]; } && ip -n ${q} link set lo up`);
   return path;
 }
 
 /** Deletes a named network namespace; a missing one is fine. */
-export async function deleteNetns(name: string): Promise<void> {
+export async function deleteNetns(name: string, host: Host = directHost): Promise<void> {
   if (!existsSync(netnsPath(name))) return;
   try {
-    await runCommand('ip', ['netns', 'delete', name]);
+    await host.run(['ip', 'netns', 'delete', name]);
   } catch (err) {
     if (!(err instanceof CommandError && /No such file/.test(err.stderr))) throw err;
   }

@@ -1,4 +1,4 @@
-import { CommandError, runCommand } from './command.js';
+import { CommandError, directHost, runCommand, type Host } from './command.js';
 
 export type OciRuntimeName = 'runc' | 'crun';
 
@@ -25,6 +25,7 @@ export class OciCli {
     readonly name: OciRuntimeName,
     readonly root: string,
     private readonly hybridCgroups: boolean,
+    private readonly host: Host = directHost,
   ) {}
 
   /** The argv (program first) that runs `<runtime> --root R <args…>`. */
@@ -45,8 +46,7 @@ export class OciCli {
   }
 
   async run(args: readonly string[]): Promise<string> {
-    const [file, ...rest] = this.argv(args);
-    return (await runCommand(file!, rest)).stdout;
+    return (await this.host.run(this.argv(args))).stdout;
   }
 
   async version(): Promise<string> {

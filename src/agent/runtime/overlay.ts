@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommandError, runCommand } from './command.js';
+import { CommandError, directHost, type Host } from './command.js';
+import { shellQuote } from './host-exec.js';
 
 /** The directories of one container's root filesystem: read-only image layers plus its own writable layer. */
 export interface OverlayDirs {
@@ -38,22 +39,27 @@ export async function isMounted(path: string): Promise<boolean> {
  * @example
  * await mountOverlay(overlayDirsIn('/var/lib/k8ts/agent/pods/UID/containers/ID', image.layers));
  */
-export async function mountOverlay(dirs: OverlayDirs): Promise<void> {
+export async function mountOverlay(dirs: OverlayDirs, host: Host = directHost, then?: string): Promise<void> {
   if (dirs.layers.length === 0) throw new Error('an image needs at least one layer');
   await Promise.all([dirs.upper, dirs.work, dirs.merged].map((d) => mkdir(d, { recursive: true })));
-  if (await isMounted(dirs.merged)) return;
+  if (await isMounted(dirs.merged)) {
+    if (then) await host.shell(then);
+    return;
+  }
   const lower = [...dirs.layers].reverse().join(':');
-  await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged]);
+  const mount = ['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged].map(shellQuote).join(' ');
+  // `then` rides along in the same command (one fork for the whole step).
+  await host.shell(then ? `${mount} && ${then}` : mount);
 }
 
 /** Unmounts a path if mounted; a busy mount is detached lazily so cleanup always progresses. */
-export async function unmount(path: string): Promise<void> {
+export async function unmount(path: string, host: Host = directHost): Promise<void> {
   if (!(await isMounted(path))) return;
   try {
-    await runCommand('umount', [path]);
+    await host.run(['umount', path]);
   } catch (err) {
     if (!(err instanceof CommandError)) throw err;
-    await runCommand('umount', ['-l', path]);
+    await host.run(['umount', '-l', path]);
   }
 }
 

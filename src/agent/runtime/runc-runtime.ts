@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../../util/log.js';
 import { defaultLogRotation, type LogRotation } from '../logs/cri-log-writer.js';
 import { removeCgroup, removeCgroupIfEmpty, type CgroupLayout } from './cgroups.js';
-import { LogPump, launchContainer, processFiles, readExitFile, runtimeError, type ProcessFiles } from './container-process.js';
+import { LogPump, launchContainer, makeFifosCommand, processFiles, readExitFile, runtimeError, type LaunchResult, type ProcessFiles } from './container-process.js';
+import type { Host } from './command.js';
+import { HostExec } from './host-exec.js';
 import type {
   ContainerConfig,
   ContainerExit,
@@ -34,8 +36,10 @@ export interface RuncRuntimeOptions {
   network?: PodNetwork;
   logRotation?: LogRotation;
   log?: Logger;
-  /** How often containers adopted from a previous agent are checked for exit. */
+  /** How often running containers are checked for exit (a file watch normally tells first). */
   exitPollMs?: number;
+  /** Where host commands run (default: a HostExec helper with its files beside stateDir). */
+  host?: Host;
 }
 
 /** What `meta.json` in a container's bundle keeps. */
@@ -59,8 +63,8 @@ interface Tracked {
   exitWaiters: (() => void)[];
   /** Exit noticed and being processed (once). */
   exiting?: Promise<void>;
-  /** Adopted from an earlier agent: its exit is found by polling. */
-  adopted?: boolean;
+  /** Watches the bundle for the shim's exit file. */
+  watcher?: FSWatcher;
 }
 
 /**
@@ -87,10 +91,14 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly exitHandlers: ((info: ContainerInfo) => void)[] = [];
   private pollTimer?: NodeJS.Timeout;
   private closed = false;
+  private readonly host: Host;
+  private readonly ownHost?: HostExec;
 
   constructor(private readonly opts: RuncRuntimeOptions) {
     this.name = opts.runtime;
-    this.cli = new OciCli(opts.runtime, opts.root, opts.cgroups.hybrid);
+    if (opts.host) this.host = opts.host;
+    else this.host = this.ownHost = new HostExec(join(dirname(opts.stateDir), 'exec'));
+    this.cli = new OciCli(opts.runtime, opts.root, opts.cgroups.hybrid, this.host);
     this.dirs = new PodDirs(opts.stateDir);
     this.network = opts.network ?? loopbackOnlyNetwork;
     this.rotation = opts.logRotation ?? defaultLogRotation;
@@ -114,8 +122,20 @@ export class RuncRuntime implements ContainerRuntime {
       if (sb) this.sandboxes.set(uid, sb);
       for (const id of await this.dirs.containerIds(uid)) await this.adopt(uid, id);
     }
-    this.pollTimer = setInterval(() => void this.pollAdopted(), this.opts.exitPollMs ?? 500);
+    this.pollTimer = setInterval(() => void this.pollRunning(), this.opts.exitPollMs ?? 1000);
     this.pollTimer.unref();
+  }
+
+  /** Notices the shim's exit file as soon as it is renamed into place. */
+  private watchExit(t: Tracked): void {
+    try {
+      t.watcher = watch(t.files.bundle, (_event, name) => {
+        if (name === 'exit') void this.noticeExit(t);
+      });
+      t.watcher.on('error', () => undefined);
+    } catch {
+      // The poll finds it.
+    }
   }
 
   private async adopt(uid: string, id: string): Promise<void> {
@@ -129,7 +149,7 @@ export class RuncRuntime implements ContainerRuntime {
       return;
     }
     const files = processFiles(dir);
-    const t: Tracked = { meta, files, state: { phase: 'created' }, exitWaiters: [], adopted: true };
+    const t: Tracked = { meta, files, state: { phase: 'created' }, exitWaiters: [] };
     this.containers.set(id, t);
     const recorded = await readFile(join(dir, 'exit.json'), 'utf8').catch(() => undefined);
     if (recorded) {
@@ -141,16 +161,17 @@ export class RuncRuntime implements ContainerRuntime {
     if (st?.status === 'running' || st?.status === 'paused') {
       t.state = { phase: 'running', pid: st.pid, startedAt: meta.startedAt ?? meta.createdAt };
       t.pump = new LogPump(files, meta.logPath, this.rotation);
+      this.watchExit(t);
       return;
     }
     // Stopped (or gone) while no agent watched: record how it ended.
     await this.finishExit(t);
   }
 
-  private async pollAdopted(): Promise<void> {
+  private async pollRunning(): Promise<void> {
     for (const t of this.containers.values()) {
-      if (!t.adopted || t.state.phase !== 'running' || t.exiting) continue;
-      if (await readExitFile(t.files)) void this.noticeExit(t);
+      if (t.state.phase !== 'running' || t.exiting) continue;
+      if (existsSync(t.files.exitFile)) void this.noticeExit(t);
     }
   }
 
@@ -161,7 +182,11 @@ export class RuncRuntime implements ContainerRuntime {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.pollTimer);
-    for (const t of this.containers.values()) t.pump?.close();
+    for (const t of this.containers.values()) {
+      t.pump?.close();
+      t.watcher?.close();
+    }
+    this.ownHost?.close();
   }
 
   // ---- sandboxes ----
@@ -178,7 +203,7 @@ export class RuncRuntime implements ContainerRuntime {
     const existing = this.sandboxes.get(id);
     if (existing?.status.state === 'ready') return existing.status;
     const netnsName = config.hostNetwork ? '' : podNetnsName(config.podUid);
-    const path = config.hostNetwork ? '' : await ensureNetns(netnsName);
+    const path = config.hostNetwork ? '' : await ensureNetns(netnsName, this.host);
     const rec: SandboxRecord = {
       status: { id, podUid: config.podUid, netnsPath: path, ips: [], createdAt: existing?.status.createdAt ?? Date.now(), state: 'ready' },
       netnsName,
@@ -207,7 +232,7 @@ export class RuncRuntime implements ContainerRuntime {
     if (!rec || rec.status.state === 'notready') return;
     if (rec.netnsName) {
       await this.network.tearDown(this.attachment(rec));
-      await deleteNetns(rec.netnsName);
+      await deleteNetns(rec.netnsName, this.host);
     }
     rec.status.state = 'notready';
     rec.status.ips = [];
@@ -221,13 +246,13 @@ export class RuncRuntime implements ContainerRuntime {
     const rec = this.sandboxes.get(id) ?? (await this.dirs.readSandbox(id));
     if (rec) {
       if (rec.status.state === 'ready' && rec.netnsName) await this.network.tearDown(this.attachment(rec));
-      if (rec.netnsName) await deleteNetns(rec.netnsName);
+      if (rec.netnsName) await deleteNetns(rec.netnsName, this.host);
       removeCgroup(this.opts.cgroups, rec.cgroupParent);
       // The QoS parents are shared by pods; they go only when empty.
       const parent = rec.cgroupParent.slice(0, rec.cgroupParent.lastIndexOf('/'));
       if (!parent.endsWith('/kubepods')) removeCgroupIfEmpty(this.opts.cgroups, parent);
     } else {
-      await deleteNetns(podNetnsName(id));
+      await deleteNetns(podNetnsName(id), this.host);
     }
     this.sandboxes.delete(id);
     await this.dirs.removePod(id);
@@ -254,7 +279,8 @@ export class RuncRuntime implements ContainerRuntime {
     await mkdir(dir, { recursive: true });
     const cgroupsPath = `${sb.cgroupParent}/${id}`;
     try {
-      await mountOverlay(overlayDirsIn(dir, config.layers));
+      // The rootfs and the FIFOs for stdout/stderr, in one host command.
+      await mountOverlay(overlayDirsIn(dir, config.layers), this.host, makeFifosCommand(processFiles(dir)));
       const podDir = this.dirs.pod(sandboxId);
       const shared = Object.entries(sandboxFileTargets).map(([file, target]) => ({ hostPath: join(podDir, file), containerPath: target }));
       const spec = ociSpec({
@@ -285,13 +311,12 @@ export class RuncRuntime implements ContainerRuntime {
   async start(id: string): Promise<ContainerInfo> {
     const t = this.tracked(id);
     if (t.state.phase !== 'created') throw new Error(`container ${id} is ${t.state.phase}, not created`);
-    const result = await launchContainer(
-      this.cli,
-      id,
-      t.files,
-      () => (t.pump = new LogPump(t.files, t.meta.logPath, this.rotation)),
-      () => void this.noticeExit(t),
-    );
+    let result: LaunchResult;
+    try {
+      result = await launchContainer(this.cli, id, t.files, this.host, () => (t.pump = new LogPump(t.files, t.meta.logPath, this.rotation)));
+    } catch (err) {
+      result = { kind: 'failed', exitCode: 128, message: err instanceof Error ? err.message : String(err), finishedAt: Date.now() };
+    }
     if (result.kind === 'failed') {
       // The process never ran (bad command, bad mount …): the CRI calls this a StartError.
       await this.noticeExit(t);
@@ -300,6 +325,7 @@ export class RuncRuntime implements ContainerRuntime {
     }
     t.meta.startedAt = result.startedAt;
     t.meta.pid = result.pid;
+    this.watchExit(t);
     await writeFile(join(t.files.bundle, 'meta.json'), JSON.stringify(t.meta));
     // A very short process may already have been noticed as exited.
     const now = t.state as ContainerState;
@@ -309,6 +335,8 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   private noticeExit(t: Tracked): Promise<void> {
+    t.watcher?.close();
+    t.watcher = undefined;
     t.exiting ??= this.finishExit(t).then(() => {
       for (const w of t.exitWaiters.splice(0)) w();
       if (!this.closed) for (const h of this.exitHandlers) h(this.info(t));
@@ -325,7 +353,7 @@ export class RuncRuntime implements ContainerRuntime {
     await t.pump?.drain(2000);
     t.pump = undefined;
     await this.cli.delete(t.meta.id, true).catch((err) => this.opts.log?.warn({ err, id: t.meta.id }, 'runtime delete failed'));
-    await unmount(join(t.files.bundle, 'rootfs')).catch((err) => this.opts.log?.warn({ err, id: t.meta.id }, 'unmount failed'));
+    await unmount(join(t.files.bundle, 'rootfs'), this.host).catch((err) => this.opts.log?.warn({ err, id: t.meta.id }, 'unmount failed'));
     const finishedAt = exit?.finishedAt ?? Date.now();
     let result: ContainerExit;
     if (!started) {
@@ -387,7 +415,7 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   private async cleanBundle(dir: string): Promise<void> {
-    await unmount(join(dir, 'rootfs')).catch(() => undefined);
+    await unmount(join(dir, 'rootfs'), this.host).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CommandError } from './command.js';
+
+/** Runs a host command (argv, program first) and returns its output; rejects with CommandError. */
+export type CommandRunner = (argv: readonly string[]) => Promise<{ stdout: string; stderr: string }>;
+
+/** Quotes an argument for sh: `it's` → `'it'\''s'`. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The helper's loop: each input line is `ID<TAB>command`; the command runs in a background
+ * subshell with its output in `<dir>/ID.out|err`, and `ID STATUS` is written back when it ends.
+ */
+const helperScript = `d="$1"
+while IFS= read -r line; do
+  id=\${line%%\t*}
+  cmd=\${line#*\t}
+  ( eval "$cmd" >"$d/$id.out" 2>"$d/$id.err" </dev/null; echo "$id $?" ) &
+done`;
+
+interface Pending {
+  argv: string;
+  resolve(v: { stdout: string; stderr: string }): void;
+  reject(err: Error): void;
+}
+
+/**
+ * Runs host commands (ip, mount, runc …) through one small long-lived `sh`, so the agent
+ * never forks itself. Forking a large Node process blocks its event loop until the child has
+ * exec'd, which on a busy node costs tens of milliseconds per command and stalls every pod
+ * worker; the shell forks cheaply and reports back asynchronously.
+ *
+ * @example
+ * const host = new HostExec('/var/lib/k8ts/agent/run/exec');
+ * await host.run(['ip', 'netns', 'add', 'k8ts-abc']);
+ * await host.shell('mount -t overlay overlay -o … /rootfs && mkfifo /out /err');
+ */
+export class HostExec {
+  private proc?: ChildProcess;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private buffer = '';
+
+  constructor(private readonly dir: string) {}
+
+  private helper(): ChildProcess {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) return this.proc;
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const proc = spawn('/bin/sh', ['-c', helperScript, 'k8ts-exec', this.dir], { stdio: ['pipe', 'pipe', 'ignore'] });
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => this.onOutput(d));
+    proc.stdin!.on('error', () => undefined);
+    proc.on('exit', () => {
+      // Whatever was in flight is lost with the helper; its callers see an error.
+      for (const [id, p] of this.pending) p.reject(new CommandError([p.argv], 'helper-exited', 'the command helper exited'));
+      this.pending.clear();
+      if (this.proc === proc) this.proc = undefined;
+    });
+    this.proc = proc;
+    this.setRef(false);
+    return proc;
+  }
+
+  /** The helper keeps the process alive only while commands are in flight. */
+  private setRef(on: boolean): void {
+    const p = this.proc;
+    if (!p) return;
+    const handles = [p, p.stdout, p.stdin] as unknown as { ref?: () => void; unref?: () => void }[];
+    for (const h of handles) (on ? h?.ref : h?.unref)?.call(h);
+  }
+
+  private onOutput(data: string): void {
+    this.buffer += data;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      const [idText, codeText] = line.split(' ');
+      const id = Number(idText);
+      const p = this.pending.get(id);
+      if (!p) continue;
+      this.pending.delete(id);
+      if (this.pending.size === 0) this.setRef(false);
+      void this.finish(id, Number(codeText), p);
+    }
+  }
+
+  private async finish(id: number, code: number, p: Pending): Promise<void> {
+    const out = join(this.dir, `${id}.out`);
+    const err = join(this.dir, `${id}.err`);
+    const [stdout, stderr] = await Promise.all([readFile(out, 'utf8').catch(() => ''), readFile(err, 'utf8').catch(() => '')]);
+    await Promise.all([rm(out, { force: true }), rm(err, { force: true })]);
+    if (code === 0) p.resolve({ stdout, stderr });
+    else p.reject(new CommandError([p.argv], code, stderr || stdout));
+  }
+
+  /** Runs a shell command line (already quoted); rejects with CommandError on a non-zero status. */
+  shell(command: string): Promise<{ stdout: string; stderr: string }> {
+    if (command.includes('\n')) return Promise.reject(new Error('commands must be one line'));
+    const proc = this.helper();
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.setRef(true);
+      this.pending.set(id, { argv: command, resolve, reject });
+      proc.stdin!.write(`${id}\t${command}\n`);
+    });
+  }
+
+  /** Runs one program with arguments. */
+  run: CommandRunner = (argv) => this.shell(argv.map(shellQuote).join(' '));
+
+  close(): void {
+    this.proc?.stdin?.end();
+    this.proc = undefined;
+  }
+}
