@@ -170,6 +170,34 @@ describe('deployment rollouts', () => {
     }
   });
 
+  test('a rollout without progress past progressDeadlineSeconds fails rollout status', async () => {
+    // No scheduler serves "manual": the pods stay Pending and the rollout cannot progress.
+    await k.ok(['apply', '-f', '-'], {
+      input: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: stuck, namespace: ${ns}}
+spec:
+  replicas: 2
+  progressDeadlineSeconds: 2
+  selector: {matchLabels: {app: stuck}}
+  template:
+    metadata: {labels: {app: stuck}}
+    spec:
+      schedulerName: manual
+      containers: [{name: c, image: busybox:1.36}]
+`,
+    });
+    const r = await k.run(['rollout', 'status', 'deployment/stuck', '-n', ns, '--timeout=60s']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').at(-1), 'error: deployment "stuck" exceeded its progress deadline');
+    const d = await json(['get', 'deployment', 'stuck', '-n', ns]);
+    const progressing = d.status.conditions.find((c: { type: string }) => c.type === 'Progressing');
+    assert.equal(progressing.status, 'False');
+    assert.equal(progressing.reason, 'ProgressDeadlineExceeded');
+    assert.match(progressing.message, /^ReplicaSet "stuck-[a-z0-9]+" has timed out progressing\.$/);
+    await k.ok(['delete', 'deployment', 'stuck', '-n', ns]);
+  });
+
   test('describe shows the ReplicaSets and the scaling events', async () => {
     const out = await k.ok(['describe', 'deployment', 'web', '-n', ns]);
     assert.match(out, /Replicas:\s+10 desired \| 10 updated \| 10 total \| 10 available \| 0 unavailable/);
