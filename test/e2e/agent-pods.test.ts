@@ -266,6 +266,35 @@ describe('pods', () => {
     assert.equal((await k.ok(['logs', 'once'])).trim(), 'done');
   });
 
+  test('init containers run first; a memory limit is enforced (OOMKilled)', async () => {
+    await applyPod({
+      metadata: { name: 'withinit' },
+      spec: {
+        initContainers: [{ name: 'setup', image, command: ['sh', '-c', 'echo preparing'] }],
+        containers: [{ name: 'app', image, command: ['sh', '-c', 'echo app; sleep 100000'] }],
+      },
+    });
+    const pod = await waitFor('withinit running', async () => {
+      const p = await getPod('withinit');
+      return p?.status?.phase === 'Running' ? p : undefined;
+    });
+    assert.equal(pod.status.initContainerStatuses[0].state.terminated.reason, 'Completed');
+    assert.equal(pod.status.conditions.find((c: any) => c.type === 'Initialized').status, 'True');
+    assert.equal((await k.ok(['logs', 'withinit', '-c', 'setup'])).trim(), 'preparing');
+
+    await applyPod({
+      metadata: { name: 'hog' },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{ name: 'c', image, command: ['sh', '-c', 'x=$(head -c 300000000 /dev/zero | tr "\\0" a); echo survived'], resources: { limits: { memory: '32Mi' } } }],
+      },
+    });
+    const t = await waitFor('OOMKilled', async () => containerStatus(await getPod('hog'))?.state?.terminated);
+    assert.equal(t.reason, 'OOMKilled');
+    assert.equal(t.exitCode, 137);
+    assert.equal((await getPod('hog'))!.status.qosClass, 'Burstable');
+  });
+
   test('two containers of a pod share localhost; --all-containers and -c', async () => {
     await applyPod({
       metadata: { name: 'pair', labels: { app: 'pair' } },
