@@ -30,6 +30,11 @@ export interface ZoneOptions {
   nameserverIP?: string;
 }
 
+/** What answering one query touched. */
+interface Trace {
+  usedUpstream: boolean;
+}
+
 /** CoreDNS stops following CNAME chains after this many links. */
 const maxCnameChain = 8;
 
@@ -63,15 +68,14 @@ export class KubernetesZone {
   }
 
   async resolve(q: Question): Promise<ZoneAnswer> {
-    this.usedUpstream = false;
-    const a = await this.answer(q);
-    a.cacheable = !this.usedUpstream && this.index.hasSynced();
+    // Per query, since lookups interleave on the event loop.
+    const trace: Trace = { usedUpstream: false };
+    const a = await this.answer(q, trace);
+    a.cacheable = !trace.usedUpstream && this.index.hasSynced();
     return a;
   }
 
-  private usedUpstream = false;
-
-  private async answer(q: Question): Promise<ZoneAnswer> {
+  private async answer(q: Question, trace: Trace): Promise<ZoneAnswer> {
     const n = normalizeName(q.name);
     if (!inZone(n, this.zone)) return this.reverse(q, n);
     if (q.type === 'AXFR' || q.type === 'IXFR') return this.reply('REFUSED', []);
@@ -79,13 +83,13 @@ export class KubernetesZone {
     if (n === this.zone && q.type === 'NS') return this.nsAnswer(q.name);
     const result = lookupClusterName(this.index, parseClusterName(n, this.zone), this.zone, this.opts.pods);
     if (result.kind === 'nxdomain') return this.negative(this.index.hasSynced() ? 'NXDOMAIN' : 'SERVFAIL');
-    const { answers, additionals } = await this.records(q, result.targets, 0);
+    const { answers, additionals } = await this.records(q, result.targets, 0, trace);
     return answers.length ? { rcode: 'NOERROR', answers, authorities: [], additionals } : this.negative('NOERROR');
   }
 
-  private async records(q: Question, targets: ClusterTarget[], depth: number): Promise<{ answers: Answer[]; additionals: Answer[] }> {
+  private async records(q: Question, targets: ClusterTarget[], depth: number, trace: Trace): Promise<{ answers: Answer[]; additionals: Answer[] }> {
     const ttl = this.opts.ttl;
-    if (q.type === 'A' || q.type === 'AAAA') return { answers: await this.addresses(q.name, q.type, targets, depth), additionals: [] };
+    if (q.type === 'A' || q.type === 'AAAA') return { answers: await this.addresses(q.name, q.type, targets, depth, trace), additionals: [] };
     if (q.type === 'CNAME') {
       return { answers: targets.filter((t) => !isIPv4(t.host) && !isIPv6(t.host)).map((t) => ({ type: 'CNAME', name: q.name, ttl, data: t.host })), additionals: [] };
     }
@@ -93,7 +97,7 @@ export class KubernetesZone {
     return { answers: [], additionals: [] };
   }
 
-  private async addresses(name: string, type: 'A' | 'AAAA', targets: ClusterTarget[], depth: number): Promise<Answer[]> {
+  private async addresses(name: string, type: 'A' | 'AAAA', targets: ClusterTarget[], depth: number, trace: Trace): Promise<Answer[]> {
     const ttl = this.opts.ttl;
     const out: Answer[] = [];
     const seen = new Set<string>();
@@ -106,21 +110,21 @@ export class KubernetesZone {
       }
       if (depth >= maxCnameChain) continue;
       const cname: Answer = { type: 'CNAME', name, ttl, data: t.host };
-      const next = await this.follow(t.host, type, depth + 1);
+      const next = await this.follow(t.host, type, depth + 1, trace);
       // CoreDNS only answers the CNAME when its target resolved.
       if (next?.length) out.push(cname, ...next);
     }
     return out;
   }
 
-  private async follow(target: string, type: 'A' | 'AAAA', depth: number): Promise<Answer[] | undefined> {
+  private async follow(target: string, type: 'A' | 'AAAA', depth: number, trace: Trace): Promise<Answer[] | undefined> {
     const n = normalizeName(target);
     if (!inZone(n, this.zone)) {
-      this.usedUpstream = true;
+      trace.usedUpstream = true;
       return this.upstream?.(target, type).catch(() => undefined);
     }
     const result = lookupClusterName(this.index, parseClusterName(n, this.zone), this.zone, this.opts.pods);
-    return result.kind === 'found' ? this.addresses(target, type, result.targets, depth) : undefined;
+    return result.kind === 'found' ? this.addresses(target, type, result.targets, depth, trace) : undefined;
   }
 
   /** SRV answers with equal weights summing to ~100 and the targets' addresses as extras. */
