@@ -196,6 +196,36 @@ function readAll(s: SpdyStream): Promise<string> {
   });
 }
 
+describe('WebSocket port-forward (client libraries)', () => {
+  it('sends the port first on both channels and keeps what arrives while dialing', async () => {
+    const echo = net.createServer((sock) => sock.pipe(sock));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const echoPort = (echo.address() as net.AddressInfo).port;
+    const srv = await upgradeServer((req, socket, head) =>
+      void servePortForward(req, socket, head, new URL(req.url!, 'http://x').searchParams, { pod: 'web', uid: 'u1' }, async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        return net.connect(echoPort, '127.0.0.1');
+      }),
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/?ports=8080`, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    const frames: Buffer[] = [];
+    ws.on('message', (d: Buffer) => frames.push(Buffer.from(d)));
+    await new Promise((r) => ws.once('open', r));
+    assert.equal(ws.protocol, 'v4.channel.k8s.io');
+    ws.send(Buffer.from([0, ...Buffer.from('early bytes')]));
+    for (let i = 0; !Buffer.concat(frames.filter((f) => f[0] === 0).map((f) => f.subarray(1))).includes('early bytes'); i++) {
+      if (i > 200) throw new Error('echo never came back');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const port = Buffer.alloc(2);
+    port.writeUInt16LE(8080);
+    assert.deepEqual(frames.slice(0, 2).map((f) => [...f]), [[0, ...port], [1, ...port]]);
+    ws.close();
+    srv.close();
+    echo.close();
+  });
+});
+
 describe('SPDY exec and port-forward', () => {
   it('v1 clients get the error message as text; success writes nothing', async () => {
     const srv = await upgradeServer((req, socket, head) => void serveRemoteCommand(req, socket, head, new URLSearchParams('command=x&stdout=true'), true, async () => outcomeStatus({ kind: 'exited', exitCode: 5 }, ['x'])));

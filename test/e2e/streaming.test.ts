@@ -161,30 +161,35 @@ describe('kubectl exec', () => {
       const cmd = [bin, '--kubeconfig', server!.kubeconfig, 'exec', '-it', 'db', '--', 'sh'].map((w) => `'${w}'`).join(' ');
       // script gives kubectl a terminal of its own, as a person's shell would.
       const child = spawn('script', ['-q', '-e', '-c', `stty cols 100 rows 30; ${cmd}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      const waitFor = async (re: RegExp, from = 0): Promise<number> => {
-        for (let i = 0; i < 400; i++) {
-          const m = re.exec(out.slice(from));
-          if (m) return from + m.index + m[0].length;
-          await new Promise((r) => setTimeout(r, 25));
-        }
-        throw new Error(`timed out waiting for ${re} in ${JSON.stringify(out)}`);
-      };
-      let at = await waitFor(/# /);
-      child.stdin.write('hostname; tty; stty size\r');
-      at = await waitFor(/\d+ \d+\r*\n/, at);
-      child.stdin.write('ps -o pid,comm\r');
-      at = await waitFor(/# /, await waitFor(/ps\r*\n/, at));
-      child.stdin.write('exit 7\r');
-      const code = await new Promise<number | null>((r) => child.once('exit', r));
-      // Line ends as the container's terminal writes them (\r\n), plus whatever kubectl's own
-      // terminal adds when it was not switched to raw mode.
-      const lines = out.replace(/\r+\n/g, '\n');
-      assert.match(lines, /hostname; tty; stty size\ndb\n\/dev\/pts\/\d+\n30 100\n/);
-      const ps = lines.slice(lines.indexOf('ps -o pid,comm'));
-      assert.match(ps, /\n\s+1 httpd\n/);
-      assert.equal(code, 7);
+      try {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        const waitFor = async (re: RegExp, from = 0): Promise<number> => {
+          for (let i = 0; i < 400; i++) {
+            const m = re.exec(out.slice(from));
+            if (m) return from + m.index + m[0].length;
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          throw new Error(`timed out waiting for ${re} in ${JSON.stringify(out)}`);
+        };
+        let at = await waitFor(/# /);
+        child.stdin.write('hostname; tty; stty size\r');
+        at = await waitFor(/\d+ \d+\r*\n/, at);
+        child.stdin.write('ps -o pid,comm\r');
+        at = await waitFor(/# /, await waitFor(/ps\r*\n/, at));
+        child.stdin.write('exit 7\r');
+        const code = await new Promise<number | null>((r) => child.once('exit', r));
+        // Line ends as the container's terminal writes them (\r\n), plus whatever kubectl's own
+        // terminal adds when it was not switched to raw mode.
+        const lines = out.replace(/\r+\n/g, '\n');
+        assert.match(lines, /hostname; tty; stty size\ndb\n\/dev\/pts\/\d+\n30 100\n/);
+        const ps = lines.slice(lines.indexOf('ps -o pid,comm'));
+        assert.match(ps, /\n\s+1 httpd\n/);
+        assert.equal(code, 7);
+      } finally {
+        // A failed step must not leave kubectl (and its exec session) behind.
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
     });
   }
 });
@@ -293,14 +298,17 @@ describe('@kubernetes/client-node', () => {
   it('port-forwards over the channel protocol', async () => {
     const input = new PassThrough();
     const out = collect();
-    const ws = await new k8s.PortForward(kc).portForward('default', 'db', [8080], out.stream, null, input);
-    input.write('GET / HTTP/1.0\r\n\r\n');
-    for (let i = 0; !out.text().includes('hello from db'); i++) {
-      if (i > 400) throw new Error(`no answer: ${JSON.stringify(out.text())}`);
-      await new Promise((r) => setTimeout(r, 25));
+    const ws = (await new k8s.PortForward(kc).portForward('default', 'db', [8080], out.stream, null, input)) as { close(): void };
+    try {
+      input.write('GET / HTTP/1.0\r\n\r\n');
+      for (let i = 0; !out.text().includes('hello from db'); i++) {
+        if (i > 400) throw new Error(`no answer: ${JSON.stringify(out.text())}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.match(out.text(), /^HTTP\/1\.[01] 200 OK\r\n/);
+    } finally {
+      ws.close();
     }
-    assert.match(out.text(), /^HTTP\/1\.[01] 200 OK\r\n/);
-    (ws as { close(): void }).close();
   });
 });
 

@@ -35,13 +35,15 @@ export async function serveWebSocketPortForward(ws: WebSocket, protocol: string,
     ports.map(async (port, i) => {
       const data = i * 2;
       const error = i * 2 + 1;
+      // Registered before dialing: what the client sends meanwhile waits in the stream.
+      const fromClient = channels.readable(data);
       const portBytes = Buffer.alloc(2);
       portBytes.writeUInt16LE(port);
       channels.send(data, portBytes);
       channels.send(error, portBytes);
       try {
         const pod = await connect(port);
-        await pipeBoth(channels.readable(data), channels.writable(data), pod);
+        await pipeBoth(fromClient, channels.writable(data), pod);
       } catch (err) {
         channels.send(error, Buffer.from(`error forwarding port ${port} to pod ${target.pod}, uid ${target.uid}: ${(err as Error).message}`));
       }
