@@ -73,8 +73,11 @@ export class LeaderElector {
     return this.observed?.record.holderIdentity ?? '';
   }
 
-  /** Starts campaigning (and renewing once elected) every retry period. */
-  run(): void {
+  /**
+   * Starts campaigning (and renewing once elected) every retry period; the first round runs
+   * at once unless the caller just ran one with tick().
+   */
+  run(opts: { firstTickNow?: boolean } = {}): void {
     if (this.running) return;
     this.running = true;
     const loop = () => {
@@ -82,7 +85,8 @@ export class LeaderElector {
         if (this.running) this.timer = setTimeout(loop, this.retryMs);
       });
     };
-    loop();
+    if (opts.firstTickNow === false) this.timer = setTimeout(loop, this.retryMs);
+    else loop();
   }
 
   /** One round: acquire or renew, and start or stop leading accordingly. */

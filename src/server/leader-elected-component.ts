@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { ResourceCatalog } from '../apiserver/registry/catalog.js';
 import { LeaderElector } from '../client/leader-election.js';
 import { catalogLeaseLock } from '../client/lease-lock.js';
@@ -32,6 +35,7 @@ class ElectionGroup {
   constructor(
     private readonly catalog: ResourceCatalog,
     private readonly elected: boolean,
+    private readonly identity: string,
     private readonly log: Logger,
   ) {}
 
@@ -41,11 +45,16 @@ class ElectionGroup {
     else if (!this.elector) {
       this.elector = new LeaderElector({
         lock: catalogLeaseLock(this.catalog, controllerManagerLease.namespace, controllerManagerLease.name),
+        identity: this.identity,
         log: this.log,
         onStartedLeading: () => this.startAll(),
         onStoppedLeading: () => this.stopAll(),
       });
-      this.elector.run();
+      // One round now: a free lease (or our own, after a restart) means the controllers start
+      // before the server says it is ready, as with the embedded store.
+      await this.elector.tick();
+      this.elector.run({ firstTickNow: false });
+      return;
     }
     if (this.leading) await this.startOne(m);
   }
@@ -87,12 +96,22 @@ class ElectionGroup {
 
 const groups = new WeakMap<ResourceCatalog, ElectionGroup>();
 
+/**
+ * `<hostname>_<uuid-shaped hash of the data dir>`: unique per server like Kubernetes'
+ * `<hostname>_<random uuid>`, but stable across restarts, so a server that comes back (after a
+ * crash, say) takes its own lease back at once instead of waiting for it to expire.
+ */
+export function serverIdentity(dataDir: string): string {
+  const h = createHash('sha256').update(resolve(dataDir)).digest('hex');
+  return `${hostname()}_${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 function groupFor(ctx: ComponentContext): ElectionGroup {
   let g = groups.get(ctx.catalog);
   if (!g) {
     // Only a datastore other servers can share needs an election.
     const shared = /^https?:\/\//.test(ctx.config.datastoreEndpoint);
-    g = new ElectionGroup(ctx.catalog, shared, ctx.log);
+    g = new ElectionGroup(ctx.catalog, shared, serverIdentity(ctx.config.dataDir), ctx.log);
     groups.set(ctx.catalog, g);
   }
   return g;
