@@ -312,6 +312,19 @@ describe('@kubernetes/client-node', () => {
   });
 });
 
+describe('API server checks', () => {
+  it('answers a request without an upgrade and a pod without a node as Kubernetes does', async () => {
+    const plain = await server!.request('POST', '/api/v1/namespaces/default/pods/db/exec?command=true&stdout=true');
+    assert.equal(plain.status, 400);
+    assert.equal(JSON.parse(plain.body).message, 'Upgrade request required');
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unscheduled' }, spec: { schedulerName: 'nobody', containers: [{ name: 'c', image }] } };
+    await kubectl('1.33').ok(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+    const r = await kubectl('1.27').run(['exec', 'unscheduled', '--', 'true']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /pod unscheduled does not have a host assigned/);
+  });
+});
+
 describe('authorization', () => {
   it('needs create on pods/exec', async () => {
     // An RBAC user without streaming rights: a ServiceAccount that may only read pods.
