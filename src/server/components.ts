@@ -12,20 +12,16 @@ import { nodeComponents } from '../agent/components.js';
 import { podStreamingComponent } from './pod-streaming.js';
 import { schedulingComponents } from './scheduling-components.js';
 import { workloadComponents } from './workload-components.js';
+import { leaderElectedController } from './leader-elected-component.js';
 import type { ServerConfig } from './config.js';
 
-/** Wraps something with start/stop into a component. */
+/**
+ * Wraps a controller (something with start/stop) into a component. Like every
+ * kube-controller-manager controller it runs under the controller-manager Lease: always with
+ * the embedded store, only on the leading server when several share etcd.
+ */
 export function controllerComponent(name: string, make: (ctx: Parameters<NonNullable<ServerComponent['start']>>[0]) => { start(): Promise<void>; stop(): void }): ServerComponent {
-  let running: { stop(): void } | undefined;
-  return {
-    name,
-    async start(ctx) {
-      const c = make(ctx);
-      await c.start();
-      running = c;
-    },
-    stop: () => running?.stop(),
-  };
+  return leaderElectedController(name, make);
 }
 
 /**
