@@ -66,6 +66,10 @@ describe('k8ts server: built-in DNS and ingress', () => {
     assert.deepEqual(r.answer.map((a) => a[4]), ['10.43.0.1']);
     const ptr = await dig(port, ['-x', '10.43.0.10']);
     assert.deepEqual(ptr.answer.map((a) => a[4]), ['kube-dns.kube-system.svc.cluster.local.']);
+    const metricsPort = await kubectl.ok(['get', 'endpointslice', 'kube-dns', '-n', 'kube-system', '-o', 'jsonpath={.ports[?(@.name=="metrics")].port}']);
+    const metrics = await curl([`http://127.0.0.1:${metricsPort}/metrics`]);
+    assert.match(metrics.body, /^coredns_dns_requests_total\{proto="udp"\} [1-9]/m);
+    assert.match(metrics.body, /^coredns_dns_responses_total\{rcode="NOERROR"\} [1-9]/m);
   });
 
   it('serves the acceptance Ingress: two paths and a host rule, unknown host 404, TLS by --resolve', async () => {

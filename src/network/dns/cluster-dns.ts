@@ -4,7 +4,9 @@ import type { Logger } from '../../util/log.js';
 import { ClusterIndex, type ClusterSources } from './cluster-index.js';
 import type { PodsMode } from './cluster-lookup.js';
 import { DnsHandler } from './dns-handler.js';
+import { startMetricsServer } from './dns-metrics.js';
 import { DnsServer } from './dns-server.js';
+import type http from 'node:http';
 import { KubernetesZone } from './kubernetes-zone.js';
 import { parseResolvConf } from './resolv-conf.js';
 import { Forwarder, type UpstreamServer } from './upstream.js';
@@ -27,6 +29,8 @@ export interface ClusterDnsOptions {
   resolvConfPath?: string;
   /** Per-upstream timeout before the next one is tried (default 2 s). */
   upstreamTimeoutMs?: number;
+  /** Port of `/metrics` on the same host (CoreDNS's 9153); 0 picks one; undefined: none. */
+  metricsPort?: number;
   clock?: Clock;
   log?: Logger;
 }
@@ -60,6 +64,7 @@ export class ClusterDns {
   private server?: DnsServer;
   private handler?: DnsHandler;
   private bound?: { host: string; port: number };
+  private metrics?: http.Server;
 
   constructor(private readonly opts: ClusterDnsOptions) {
     this.index = new ClusterIndex(opts.sources, opts.clock ?? systemClock, opts.log);
@@ -84,6 +89,13 @@ export class ClusterDns {
       this.stop();
       throw err;
     }
+    if (this.opts.metricsPort !== undefined) {
+      try {
+        this.metrics = await startMetricsServer(() => this.handler?.stats, this.opts.host, this.opts.metricsPort);
+      } catch (err) {
+        this.opts.log?.warn({ err, port: this.opts.metricsPort }, 'cluster DNS metrics could not listen');
+      }
+    }
     this.opts.log?.info({ address: `${this.bound.host}:${this.bound.port}`, upstreams: upstreams.map((u) => `${u.host}:${u.port}`) }, 'cluster DNS listening');
     return this.bound;
   }
@@ -96,7 +108,14 @@ export class ClusterDns {
     return this.handler?.stats;
   }
 
+  /** The bound `/metrics` port, if serving. */
+  get metricsPort(): number | undefined {
+    const a = this.metrics?.address();
+    return typeof a === 'object' && a ? a.port : undefined;
+  }
+
   stop(): void {
+    this.metrics?.close();
     void this.server?.close();
     this.forwarder?.close();
     this.index.stop();

@@ -2,7 +2,7 @@ import type { ServerComponent } from '../../server/component.js';
 import { nodeAddresses } from '../node-address.js';
 import { storeSources } from './cluster-index.js';
 import { ClusterDns } from './cluster-dns.js';
-import { clusterDnsIP, ensureKubeDnsService } from './kube-dns-service.js';
+import { clusterDnsIP, dnsMetricsPort, ensureKubeDnsService } from './kube-dns-service.js';
 
 /** `ip:port`, `[v6]:port` or a bare IP (port 53). */
 export function parseListenAddress(value: string): { host: string; port: number } {
@@ -37,6 +37,8 @@ export function dnsComponent(opts: DnsComponentOptions = {}): ServerComponent {
         port: listen.port,
         clusterDomain: opts.clusterDomain,
         nameserverIP: serviceIP,
+        // CoreDNS's metrics port beside the default listener; a free one beside a test port.
+        metricsPort: listen.port === 0 ? 0 : dnsMetricsPort,
         clock: ctx.clock,
         log: ctx.log.child({ component: 'coredns' }),
       });
@@ -49,7 +51,7 @@ export function dnsComponent(opts: DnsComponentOptions = {}): ServerComponent {
         return;
       }
       const advertised = ['0.0.0.0', '::'].includes(bound.host) || bound.host.startsWith('127.') || bound.host === '::1' ? nodeIP : bound.host;
-      await ensureKubeDnsService(ctx.catalog, { serviceIP, nodeIP: advertised, dnsPort: bound.port, nodeName: ctx.config.nodeName }).catch((err) =>
+      await ensureKubeDnsService(ctx.catalog, { serviceIP, nodeIP: advertised, dnsPort: bound.port, metricsPort: dns.metricsPort, nodeName: ctx.config.nodeName }).catch((err) =>
         ctx.log.warn({ err }, 'could not publish the kube-dns Service'),
       );
     },

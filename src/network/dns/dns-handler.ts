@@ -10,6 +10,12 @@ export interface DnsStats {
   cluster: number;
   forwarded: number;
   failed: number;
+  /** Answers served from the encoded-answer cache. */
+  cacheHits: number;
+  /** Requests by transport. */
+  requests: { udp: number; tcp: number };
+  /** Replies by response code (numeric, from the header). */
+  rcodes: Map<number, number>;
 }
 
 /**
@@ -17,7 +23,7 @@ export interface DnsStats {
  * zone, everything else through the forwarder; SERVFAIL when no upstream answers.
  */
 export class DnsHandler {
-  readonly stats: DnsStats = { cluster: 0, forwarded: 0, failed: 0 };
+  readonly stats: DnsStats = { cluster: 0, forwarded: 0, failed: 0, cacheHits: 0, requests: { udp: 0, tcp: 0 }, rcodes: new Map() };
   /** Encoded cluster answers by query bytes (after the id), valid for one index generation. */
   private readonly cache = new Map<string, Buffer>();
   private cacheGeneration = -1;
@@ -30,6 +36,16 @@ export class DnsHandler {
   ) {}
 
   async handle(raw: Buffer, transport: Transport): Promise<Buffer | undefined> {
+    this.stats.requests[transport]++;
+    const out = await this.answer(raw, transport);
+    if (out && out.length >= 4) {
+      const rcode = out[3]! & 0x0f;
+      this.stats.rcodes.set(rcode, (this.stats.rcodes.get(rcode) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  private async answer(raw: Buffer, transport: Transport): Promise<Buffer | undefined> {
     const gen = this.generation();
     if (gen !== this.cacheGeneration) {
       this.cache.clear();
@@ -41,6 +57,7 @@ export class DnsHandler {
     const hit = this.cache.get(key);
     if (hit) {
       this.stats.cluster++;
+      this.stats.cacheHits++;
       const out = Buffer.from(hit);
       raw.copy(out, 0, 0, 2);
       return out;

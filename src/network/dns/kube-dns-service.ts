@@ -19,6 +19,8 @@ export interface KubeDnsTarget {
   /** Where the DNS server really listens: the Service's endpoints. */
   nodeIP: string;
   dnsPort: number;
+  /** Where `/metrics` listens (default 9153). */
+  metricsPort?: number;
   nodeName?: string;
 }
 
@@ -49,7 +51,7 @@ export async function ensureKubeDnsService(catalog: ResourceCatalog, t: KubeDnsT
   const ports = [
     { name: 'dns', port: 53, protocol: 'UDP', targetPort: t.dnsPort },
     { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: t.dnsPort },
-    { name: 'metrics', port: dnsMetricsPort, protocol: 'TCP', targetPort: dnsMetricsPort },
+    { name: 'metrics', port: dnsMetricsPort, protocol: 'TCP', targetPort: t.metricsPort ?? dnsMetricsPort },
   ];
   const meta = { name: kubeDnsName, namespace: kubeDnsNamespace };
   const service: KubeObject = {
