@@ -14,13 +14,14 @@ export function shellQuote(arg: string): string {
 
 /**
  * The helper's loop: each input line is `ID<TAB>command`; the command runs in a background
- * subshell with its output in `<dir>/ID.out|err`, and `ID STATUS` is written back when it ends.
+ * subshell with its output in `<dir>/ID.out|err`, and `ID STATUS` is written back when it ends
+ * (the inner subshell keeps an `exit` in the command from skipping the report).
  */
 const helperScript = `d="$1"
 while IFS= read -r line; do
   id=\${line%%\t*}
   cmd=\${line#*\t}
-  ( eval "$cmd" >"$d/$id.out" 2>"$d/$id.err" </dev/null; echo "$id $?" ) &
+  ( ( eval "$cmd" ) >"$d/$id.out" 2>"$d/$id.err" </dev/null; echo "$id $?" ) &
 done`;
 
 interface Pending {
