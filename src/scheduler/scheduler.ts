@@ -8,9 +8,9 @@ import type { Logger } from '../util/log.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { defaultSpreadSelector } from './default-selector.js';
 import { CycleState } from './framework/cycle-state.js';
-import type { ActionType, ClusterEvent } from './framework/events.js';
+import type { ActionType } from './framework/events.js';
 import { Framework, type Profile } from './framework/framework.js';
-import type { EventSink, SchedulerApi, SchedulerHandle } from './framework/handle.js';
+import type { SchedulerApi, SchedulerEvents, SchedulerHandle } from './framework/handle.js';
 import type { PluginFactory } from './framework/interfaces.js';
 import { PodInfo } from './framework/pod-info.js';
 import { defaultProfile, inTreeRegistry } from './plugins/registry.js';
@@ -20,7 +20,7 @@ import { FitError, PodScheduler } from './schedule-pod.js';
 export interface SchedulerOptions {
   informers: SharedInformerFactory;
   api: SchedulerApi;
-  events: EventSink;
+  events: SchedulerEvents;
   clock: Clock;
   log: Logger;
   profiles?: Profile[];
@@ -323,6 +323,4 @@ export class Scheduler {
     return [...this.profiles.keys()];
   }
 
-  /** For tests: the events a pod's rejectors wait for. */
-  static readonly nodeEvent = (action: ActionType): ClusterEvent => ({ resource: 'Node', action });
 }

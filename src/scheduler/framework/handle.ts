@@ -22,7 +22,8 @@ export interface SchedulerApi {
   deletePod(pod: KubeObject): Promise<void>;
 }
 
-export interface EventSink {
+/** Where the scheduler records events (the shared EventRecorder in the server). */
+export interface SchedulerEvents {
   event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
 
@@ -34,7 +35,7 @@ export interface SchedulerHandle {
   readonly cache: SchedulerCache;
   readonly nominator: PodNominator;
   readonly api: SchedulerApi;
-  readonly events: EventSink;
+  readonly events: SchedulerEvents;
   readonly clock: Clock;
   readonly log: Logger;
   namespaceLabels(ns: string): Record<string, string> | undefined;

@@ -243,10 +243,9 @@ function updateWithPod(state: CycleState, pod: PodInfo, other: PodInfo, node: No
   if (!s || other.namespace !== pod.namespace) return;
   const constraints = s.counts.map((cc) => cc.c);
   if (!hasAllKeys(node.labels, constraints)) return;
-  s.counts.forEach((cc, i) => {
-    if (!cc.c.selector(other.labels) || !includes(cc.c, pod, node)) return;
+  for (const cc of s.counts) {
+    if (!cc.c.selector(other.labels) || !includes(cc.c, pod, node)) continue;
     const v = node.labels[cc.c.topologyKey]!;
     cc.deltas.set(v, (cc.deltas.get(v) ?? 0) + delta);
-    void i;
-  });
+  }
 }
