@@ -15,7 +15,7 @@ import type { PluginFactory } from './framework/interfaces.js';
 import { PodInfo } from './framework/pod-info.js';
 import { defaultProfile, inTreeRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPod } from './queue/scheduling-queue.js';
-import { FitError, PodScheduler } from './schedule-pod.js';
+import { FitError, NoNodesError, PodScheduler } from './schedule-pod.js';
 
 export interface SchedulerOptions {
   informers: SharedInformerFactory;
@@ -296,18 +296,21 @@ export class Scheduler {
   private failed(qp: QueuedPod, err: unknown, nominatedNodeName: string | undefined): void {
     const pod = qp.info;
     const fit = err instanceof FitError;
+    // No nodes at all counts as unschedulable (with no plugin to wait for: it retries after backoff).
+    const unschedulable = fit || err instanceof NoNodesError;
     if (fit) this.queue.unschedulableAfterAttempt(pod.key, err.diagnosis.rejectors);
+    else if (unschedulable) this.queue.unschedulableAfterAttempt(pod.key, new Set());
     else this.queue.errorAfterAttempt(pod.key);
     if (nominatedNodeName !== undefined) this.queue.nominate(pod, nominatedNodeName);
     const latest = this.inf.pods?.get(pod.key);
     if (!latest || latest.metadata.uid !== pod.uid) return;
     const message = (err instanceof Error ? err.message : String(err)).slice(0, maxEventMessage);
-    if (!fit) this.opts.log.info({ pod: pod.key, err: message }, 'scheduling failed');
+    if (!unschedulable) this.opts.log.info({ pod: pod.key, err: message }, 'scheduling failed');
     this.opts.events.event(latest, 'Warning', 'FailedScheduling', message);
     const now = rfc3339(this.opts.clock.now());
     this.opts.api
       .updatePodStatus(latest, (status) => {
-        let changed = updatePodCondition(status, { type: 'PodScheduled', status: 'False', reason: fit ? 'Unschedulable' : 'SchedulerError', message }, now);
+        let changed = updatePodCondition(status, { type: 'PodScheduled', status: 'False', reason: unschedulable ? 'Unschedulable' : 'SchedulerError', message }, now);
         if (nominatedNodeName !== undefined && (status.nominatedNodeName ?? '') !== nominatedNodeName) {
           if (nominatedNodeName) status.nominatedNodeName = nominatedNodeName;
           else delete status.nominatedNodeName;
