@@ -23,7 +23,7 @@ import { startK8ts } from '../test/support/k8ts-server.js';
 import { startRegistry } from '../test/support/registry.js';
 import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
 
-const { values } = parseArgs({ options: { pods: { type: 'string', default: '100' }, rate: { type: 'string', default: '20' }, 'floor-runs': { type: 'string', default: '30' } } });
+const { values } = parseArgs({ options: { pods: { type: 'string', default: '100' }, rate: { type: 'string', default: '20' }, 'floor-runs': { type: 'string', default: '30' }, runtime: { type: 'string', default: 'runc' } } });
 const podCount = Number(values.pods);
 const rate = Number(values.rate);
 const floorRuns = Number(values['floor-runs']);
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const token = readFileSync(join(server.dataDir, 'token'), 'utf8').trim();
     // K8TS_BENCH_AGENT_NODE_ARGS (e.g. --cpu-prof) is passed to the agent's node process.
     const nodeArgs = (process.env.K8TS_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    agent = spawn(process.execPath, [...nodeArgs, resolve('bin/k8ts'), 'agent', '--server', server.url, '--token', token, '--data-dir', agentDir, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot], {
+    agent = spawn(process.execPath, [...nodeArgs, resolve('bin/k8ts'), 'agent', '--server', server.url, '--token', token, '--data-dir', agentDir, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot, '--runtime', String(values.runtime)], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, K8TS_LOG_LEVEL: 'warn' },
     });
@@ -136,6 +136,7 @@ async function main(): Promise<void> {
 
     const createdAt = new Map<string, number>();
     const cpuBefore = cpuMs(agent.pid!);
+    const serverCpuBefore = cpuMs(server.process.pid!);
     const names = Array.from({ length: podCount }, (_, i) => `bench-${i}`);
     const started = performance.now();
     await Promise.all(
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     );
     await waitRunning(names);
     const cpuAfter = cpuMs(agent.pid!);
+    const serverCpuAfter = cpuMs(server.process.pid!);
     await new Promise((r) => setTimeout(r, 2000));
     const rss100 = rssMiB(agent.pid!);
     const latencies = names.map((n) => runningAt.get(n)! - createdAt.get(n)!);
@@ -157,12 +159,12 @@ async function main(): Promise<void> {
     const floor = await runcFloor(images, image, join(work, 'floor'), floorRuns);
 
     const fmt = (x: number) => `${Math.round(x)} ms`;
-    console.log(`pods: ${podCount} at ${rate}/s on one node (image present)`);
+    console.log(`pods: ${podCount} at ${rate}/s on one node (image present), runtime ${values.runtime}`);
     console.log(`created → Running: p50 ${fmt(percentile(latencies, 50))}, p99 ${fmt(percentile(latencies, 99))}, max ${fmt(Math.max(...latencies))}`);
     console.log(`one pod at a time (10): p50 ${fmt(percentile(single, 50))}, max ${fmt(Math.max(...single))}`);
     console.log(`runc run floor (${floorRuns} runs): p50 ${fmt(percentile(floor, 50))}, p99 ${fmt(percentile(floor, 99))}`);
     console.log(`agent RSS: ${rss0.toFixed(1)} MiB with 0 pods, ${rss100.toFixed(1)} MiB with ${podCount} pods`);
-    console.log(`agent CPU: ${((cpuAfter - cpuBefore) / podCount).toFixed(1)} ms per pod started`);
+    console.log(`agent CPU: ${((cpuAfter - cpuBefore) / podCount).toFixed(1)} ms per pod started; API server CPU: ${((serverCpuAfter - serverCpuBefore) / podCount).toFixed(1)} ms per pod`);
     console.log(`load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
     await client.request('DELETE', '/api/v1/namespaces/default/pods', { query: { labelSelector: `bench=${tag}`, gracePeriodSeconds: 1 } });

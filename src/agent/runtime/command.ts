@@ -37,8 +37,8 @@ export function runCommand(file: string, args: readonly string[], opts: { input?
 /** Where host commands run: directly (one fork per command) or through a HostExec helper. */
 export interface Host {
   run(argv: readonly string[]): Promise<{ stdout: string; stderr: string }>;
-  /** A one-line sh command. */
-  shell(command: string): Promise<{ stdout: string; stderr: string }>;
+  /** A one-line sh command; `output: false` when its stdout is not needed. */
+  shell(command: string, opts?: { output?: boolean }): Promise<{ stdout: string; stderr: string }>;
 }
 
 /** Commands forked straight from this process (CLI tools, tests). */

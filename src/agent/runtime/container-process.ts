@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, openSync, statSync, watch } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, statSync, watch } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -109,8 +109,10 @@ export async function runtimeError(files: ProcessFiles): Promise<string | undefi
 
 /** The recorded exit of a container, if its shim wrote one: code and the time it was written. */
 export async function readExitFile(files: ProcessFiles): Promise<{ code: number; finishedAt: number } | undefined> {
+  // Checked often while a container starts: a cheap stat first, no failed open.
+  if (!existsSync(files.exitFile)) return undefined;
   try {
-    const text = await readFile(files.exitFile, 'utf8');
+    const text = readFileSync(files.exitFile, 'utf8');
     const code = Number.parseInt(text.trim(), 10);
     return { code: Number.isNaN(code) ? 255 : code, finishedAt: statSync(files.exitFile).mtimeMs };
   } catch {
@@ -137,7 +139,7 @@ export async function launchContainer(cli: OciCli, id: string, files: ProcessFil
   try {
     const argv = cli.argv(cli.runArgs({ log: files.runtimeLog, pidFile: files.pidFile, bundle: files.bundle, id }));
     const env = `K8TS_EXIT_FILE=${shellQuote(files.exitFile)} K8TS_OUT=${shellQuote(files.fifos.stdout)} K8TS_ERR=${shellQuote(files.fifos.stderr)}`;
-    await host.shell(`${env} setsid -f /bin/sh -c ${shellQuote(shimScript)} k8ts-shim ${argv.map(shellQuote).join(' ')}`);
+    await host.shell(`${env} setsid -f /bin/sh -c ${shellQuote(shimScript)} k8ts-shim ${argv.map(shellQuote).join(' ')}`, { output: false });
     const deadline = Date.now() + 60_000;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       if (existsSync(files.pidFile)) {

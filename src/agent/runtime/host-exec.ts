@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandError } from './command.js';
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** Runs a host command (argv, program first) and returns its output; rejects with CommandError. */
 export type CommandRunner = (argv: readonly string[]) => Promise<{ stdout: string; stderr: string }>;
@@ -20,12 +27,16 @@ export function shellQuote(arg: string): string {
 const helperScript = `d="$1"
 while IFS= read -r line; do
   id=\${line%%\t*}
-  cmd=\${line#*\t}
-  ( ( eval "$cmd" ) >"$d/$id.out" 2>"$d/$id.err" </dev/null; echo "$id $?" ) &
+  rest=\${line#*\t}
+  mode=\${rest%%\t*}
+  cmd=\${rest#*\t}
+  if [ "$mode" = o ]; then out="$d/$id.out"; else out=/dev/null; fi
+  ( ( eval "$cmd" ) >"$out" 2>"$d/$id.err" </dev/null; echo "$id $?" ) &
 done`;
 
 interface Pending {
   argv: string;
+  output: boolean;
   resolve(v: { stdout: string; stderr: string }): void;
   reject(err: Error): void;
 }
@@ -94,21 +105,28 @@ export class HostExec {
   private async finish(id: number, code: number, p: Pending): Promise<void> {
     const out = join(this.dir, `${id}.out`);
     const err = join(this.dir, `${id}.err`);
-    const [stdout, stderr] = await Promise.all([readFile(out, 'utf8').catch(() => ''), readFile(err, 'utf8').catch(() => '')]);
-    await Promise.all([rm(out, { force: true }), rm(err, { force: true })]);
+    // Output is read only when asked for, stderr only when the command failed.
+    const stdout = p.output ? readOr(out) : '';
+    const stderr = p.output || code !== 0 ? readOr(err) : '';
+    if (p.output) rmSync(out, { force: true });
+    rmSync(err, { force: true });
     if (code === 0) p.resolve({ stdout, stderr });
     else p.reject(new CommandError([p.argv], code, stderr || stdout));
   }
 
-  /** Runs a shell command line (already quoted); rejects with CommandError on a non-zero status. */
-  shell(command: string): Promise<{ stdout: string; stderr: string }> {
+  /**
+   * Runs a shell command line (already quoted); rejects with CommandError (with stderr) on a
+   * non-zero status. `output: false` discards stdout (most host commands print nothing useful).
+   */
+  shell(command: string, opts: { output?: boolean } = {}): Promise<{ stdout: string; stderr: string }> {
     if (command.includes('\n')) return Promise.reject(new Error('commands must be one line'));
     const proc = this.helper();
     const id = ++this.seq;
+    const output = opts.output ?? true;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.setRef(true);
-      this.pending.set(id, { argv: command, resolve, reject });
-      proc.stdin!.write(`${id}\t${command}\n`);
+      this.pending.set(id, { argv: command, output, resolve, reject });
+      proc.stdin!.write(`${id}\t${output ? 'o' : 'e'}\t${command}\n`);
     });
   }
 

@@ -32,7 +32,7 @@ export async function ensureNetns(name: string, host: Host = directHost): Promis
   const path = netnsPath(name);
   const q = shellQuote(name);
   // One command: another caller may have created it meanwhile, which is what we want.
-  await host.shell(`{ [ -e ${shellQuote(path)} ] || ip netns add ${q} || [ -e ${shellQuote(path)} ]; } && ip -n ${q} link set lo up`);
+  await host.shell(`{ [ -e ${shellQuote(path)} ] || ip netns add ${q} || [ -e ${shellQuote(path)} ]; } && ip -n ${q} link set lo up`, { output: false });
   return path;
 }
 

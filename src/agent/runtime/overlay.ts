@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommandError, directHost, type Host } from './command.js';
 import { shellQuote } from './host-exec.js';
@@ -39,17 +40,18 @@ export async function isMounted(path: string): Promise<boolean> {
  * @example
  * await mountOverlay(overlayDirsIn('/var/lib/k8ts/agent/pods/UID/containers/ID', image.layers));
  */
-export async function mountOverlay(dirs: OverlayDirs, host: Host = directHost, then?: string): Promise<void> {
+export async function mountOverlay(dirs: OverlayDirs, host: Host = directHost, then?: string, opts: { fresh?: boolean } = {}): Promise<void> {
   if (dirs.layers.length === 0) throw new Error('an image needs at least one layer');
-  await Promise.all([dirs.upper, dirs.work, dirs.merged].map((d) => mkdir(d, { recursive: true })));
-  if (await isMounted(dirs.merged)) {
-    if (then) await host.shell(then);
+  for (const d of [dirs.upper, dirs.work, dirs.merged]) mkdirSync(d, { recursive: true });
+  // A directory made just now cannot be mounted on yet; others are checked (idempotence).
+  if (!opts.fresh && (await isMounted(dirs.merged))) {
+    if (then) await host.shell(then, { output: false });
     return;
   }
   const lower = [...dirs.layers].reverse().join(':');
   const mount = ['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged].map(shellQuote).join(' ');
   // `then` rides along in the same command (one fork for the whole step).
-  await host.shell(then ? `${mount} && ${then}` : mount);
+  await host.shell(then ? `${mount} && ${then}` : mount, { output: false });
 }
 
 /** Unmounts a path if mounted; a busy mount is detached lazily so cleanup always progresses. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../util/log.js';
@@ -276,11 +276,11 @@ export class RuncRuntime implements ContainerRuntime {
     if (!sb || sb.status.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
     const id = randomBytes(32).toString('hex');
     const dir = this.dirs.container(sandboxId, id);
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     const cgroupsPath = `${sb.cgroupParent}/${id}`;
     try {
       // The rootfs and the FIFOs for stdout/stderr, in one host command.
-      await mountOverlay(overlayDirsIn(dir, config.layers), this.host, makeFifosCommand(processFiles(dir)));
+      await mountOverlay(overlayDirsIn(dir, config.layers), this.host, makeFifosCommand(processFiles(dir)), { fresh: true });
       const podDir = this.dirs.pod(sandboxId);
       const shared = Object.entries(sandboxFileTargets).map(([file, target]) => ({ hostPath: join(podDir, file), containerPath: target }));
       const spec = ociSpec({
@@ -296,13 +296,13 @@ export class RuncRuntime implements ContainerRuntime {
         resources: config.resources,
         security: config.security,
       });
-      await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
     } catch (err) {
       await this.cleanBundle(dir);
       throw err;
     }
     const meta: ContainerMeta = { id, sandboxId, name: config.name, labels: config.labels, createdAt: Date.now(), logPath: config.logPath, cgroupsPath };
-    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
     const t: Tracked = { meta, files: processFiles(dir), state: { phase: 'created' }, exitWaiters: [] };
     this.containers.set(id, t);
     return this.info(t);
@@ -326,7 +326,7 @@ export class RuncRuntime implements ContainerRuntime {
     t.meta.startedAt = result.startedAt;
     t.meta.pid = result.pid;
     this.watchExit(t);
-    await writeFile(join(t.files.bundle, 'meta.json'), JSON.stringify(t.meta));
+    writeFileSync(join(t.files.bundle, 'meta.json'), JSON.stringify(t.meta));
     // A very short process may already have been noticed as exited.
     const now = t.state as ContainerState;
     if (now.phase === 'created') t.state = { phase: 'running', pid: result.pid, startedAt: result.startedAt };

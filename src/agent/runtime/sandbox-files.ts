@@ -1,4 +1,4 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxConfig } from './container-runtime.js';
 
@@ -6,22 +6,13 @@ import type { SandboxConfig } from './container-runtime.js';
 export const sandboxFileTargets = { hosts: '/etc/hosts', 'resolv.conf': '/etc/resolv.conf', hostname: '/etc/hostname' } as const;
 
 /**
- * Rewrites a file in place: containers bind-mount these files, and a rename would leave them
- * looking at the old inode.
+ * Writes hosts, resolv.conf and hostname into the sandbox directory. The files are rewritten
+ * in place (truncate and write, never rename): containers bind-mount them, and a rename would
+ * leave them looking at the old inode.
  */
-async function writeInPlace(path: string, text: string): Promise<void> {
-  const fh = await open(path, 'w', 0o644);
-  try {
-    await fh.writeFile(text);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Writes hosts, resolv.conf and hostname into the sandbox directory. */
 export async function writeSandboxFiles(dir: string, config: SandboxConfig): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeInPlace(join(dir, 'hosts'), config.hostsFile);
-  await writeInPlace(join(dir, 'resolv.conf'), config.resolvConf);
-  await writeInPlace(join(dir, 'hostname'), `${config.hostname}\n`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'hosts'), config.hostsFile, { mode: 0o644 });
+  writeFileSync(join(dir, 'resolv.conf'), config.resolvConf, { mode: 0o644 });
+  writeFileSync(join(dir, 'hostname'), `${config.hostname}\n`, { mode: 0o644 });
 }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SandboxConfig, SandboxStatus } from './container-runtime.js';
 
@@ -43,8 +44,8 @@ export class PodDirs {
   }
 
   async writeSandbox(rec: SandboxRecord): Promise<void> {
-    await mkdir(this.pod(rec.status.podUid), { recursive: true });
-    await writeFile(join(this.pod(rec.status.podUid), 'sandbox.json'), JSON.stringify(rec));
+    mkdirSync(this.pod(rec.status.podUid), { recursive: true });
+    writeFileSync(join(this.pod(rec.status.podUid), 'sandbox.json'), JSON.stringify(rec));
   }
 
   async removePod(uid: string): Promise<void> {
