@@ -33,7 +33,7 @@ test('nodes register with capacity, labels, taints, conditions and a Lease', asy
   assert.equal(n1.metadata.labels?.['topology.kubernetes.io/zone'], 'z1');
   assert.equal(n1.metadata.labels?.['kubernetes.io/hostname'], 'n-1');
   assert.deepEqual((n1.spec as any).taints, [{ key: 'dedicated', value: 'sim', effect: 'NoSchedule' }]);
-  assert.equal((n1.spec as any).podCIDR, '10.42.1.0/24');
+  assert.equal((n1.spec as any).podCIDR, '10.42.254.0/24');
   const status = n1.status as any;
   assert.deepEqual(status.allocatable, { cpu: '4', memory: '8Gi', pods: '10' });
   assert.deepEqual(status.conditions.map((c: any) => `${c.type}=${c.status}`), ['MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
@@ -51,7 +51,7 @@ test('a bound pod runs with an IP of its node; a deleted one goes at once', asyn
     return (p.status as any).phase === 'Running' ? p : undefined;
   }, 5000, 'pod Running');
   const status = running.status as any;
-  assert.equal(status.podIP, '10.42.2.2');
+  assert.equal(status.podIP, '10.42.253.2');
   assert.equal(status.hostIP, '172.16.0.3');
   assert.equal(status.containerStatuses[0].ready, true);
   assert.ok(status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'));

@@ -5,10 +5,11 @@ import { expandLabelValue, nodeAddress } from './node-template.js';
 
 test('node CIDRs are /24s until the range runs out, then smaller', () => {
   const small = new PodCidrs('10.42.0.0/16', 3);
-  assert.deepEqual([0, 1, 2].map((i) => small.forNode(i)), ['10.42.0.0/24', '10.42.1.0/24', '10.42.2.0/24']);
+  assert.deepEqual([0, 1, 2].map((i) => small.forNode(i)), ['10.42.255.0/24', '10.42.254.0/24', '10.42.253.0/24']);
   const big = new PodCidrs('10.42.0.0/16', 5000);
   assert.equal(big.mask, 29);
-  assert.equal(big.forNode(4999), '10.42.156.56/29');
+  assert.equal(big.forNode(0), '10.42.255.248/29');
+  assert.equal(big.forNode(4999), '10.42.99.192/29');
 });
 
 test('pod IPs skip the network and gateway addresses and are reused after release', () => {

@@ -8,7 +8,7 @@ const defaultNodeMask = 24;
  * a fleet has more nodes than /24s fit, the blocks shrink so every node still gets one (a
  * simulated node never runs more pods than it can address in practice).
  *
- * @example new PodCidrs('10.42.0.0/16', 300).forNode(1) // '10.42.0.64/26'
+ * @example new PodCidrs('10.42.0.0/16', 300).forNode(1) // '10.42.255.128/26'
  */
 export class PodCidrs {
   readonly mask: number;
@@ -24,10 +24,14 @@ export class PodCidrs {
     this.blocks = 2 ** (mask - range.prefix);
   }
 
-  /** The podCIDR of node `index` (wrapping around when the range is exhausted). */
+  /**
+   * The podCIDR of node `index`, counted from the top of the range (node IPAM hands real nodes
+   * blocks from the bottom, so the two rarely meet), wrapping around when it is exhausted.
+   */
   forNode(index: number): string {
     const size = 2 ** (32 - this.mask);
-    return `${intToIp(this.base + (index % this.blocks) * size)}/${this.mask}`;
+    const block = this.blocks - 1 - (index % this.blocks);
+    return `${intToIp(this.base + block * size)}/${this.mask}`;
   }
 }
 
