@@ -21,6 +21,11 @@ export interface NodeLifecycleOptions {
 
 export const nodeNameIndex = 'spec.nodeName';
 
+/** Pods by node name (module-level: the shared informer keeps index functions for its lifetime). */
+export function podNodeName(p: KubeObject): string[] {
+  return [String((p.spec as { nodeName?: string } | undefined)?.nodeName ?? '')];
+}
+
 /**
  * Kubernetes' node lifecycle controller: a node whose kubelet stops renewing its Lease (and
  * posting status) for the grace period gets its conditions set Unknown ("Kubelet stopped
@@ -59,7 +64,7 @@ export class NodeLifecycleController {
     this.nodeLeases = await informers.acquire({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases' });
     this.pods = await informers.acquire({ group: '', version: 'v1', plural: 'pods' });
     this.leases.push(this.nodes, this.nodeLeases, this.pods);
-    this.pods.informer.addIndex(nodeNameIndex, (p) => [String((p.spec as { nodeName?: string } | undefined)?.nodeName ?? '')]);
+    this.pods.informer.addIndex(nodeNameIndex, podNodeName);
     const enqueue = (n: KubeObject) => this.queue.add(n.metadata.name!);
     this.unsubscribe.push(
       this.nodes.informer.on({

@@ -7,7 +7,7 @@ import { type InformerLease, sharedInformers } from '../../client/informer-facto
 import { tolerationsTolerateTaint, toleratesTaint, type Taint, type Toleration } from '../../scheduler/framework/taints.js';
 import { rfc3339, type Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import { nodeNameIndex } from './node-lifecycle-controller.js';
+import { nodeNameIndex, podNodeName } from './node-lifecycle-controller.js';
 
 interface Scheduled {
   timer: NodeJS.Timeout;
@@ -59,7 +59,7 @@ export class TaintEvictionController {
     this.nodes = await informers.acquire({ group: '', version: 'v1', plural: 'nodes' });
     this.pods = await informers.acquire({ group: '', version: 'v1', plural: 'pods' });
     this.leases.push(this.nodes, this.pods);
-    this.pods.informer.addIndex(nodeNameIndex, (p) => [String((p.spec as { nodeName?: string } | undefined)?.nodeName ?? '')]);
+    this.pods.informer.addIndex(nodeNameIndex, podNodeName);
     this.unsubscribe.push(
       this.nodes.informer.on({
         add: (n) => this.nodeChanged(n),
