@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OciRuntimeName } from './runtime/oci-cli.js';
 
@@ -56,4 +57,9 @@ export function agentDirs(dataDir: string) {
     /** What `k8ts reset` needs to find everything again. */
     settings: join(dataDir, 'agent.json'),
   };
+}
+
+/** The node name a server's embedded agent (or an agent without --node-name) registers. */
+export function defaultNodeName(): string {
+  return hostname().toLowerCase();
 }

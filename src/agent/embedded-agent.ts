@@ -6,13 +6,8 @@ import { nodeAddresses } from '../network/node-address.js';
 import type { ServerComponent } from '../server/component.js';
 import type { ServerConfig } from '../server/config.js';
 import { Agent } from './agent.js';
-import { defaultAgentFlags, type AgentConfig } from './config.js';
+import { defaultAgentFlags, defaultNodeName, type AgentConfig } from './config.js';
 import { issueNodeCredentials } from './join/node-credentials.js';
-
-/** The node name a server's embedded agent (or an agent without --node-name) registers. */
-export function defaultNodeName(): string {
-  return hostname().toLowerCase();
-}
 
 /** The cluster DNS IP: `--cluster-dns`, else the 10th address of the service range (k3s: 10.43.0.10). */
 export function clusterDnsIP(config: Pick<ServerConfig, 'clusterDns' | 'serviceCidr'>): string {

@@ -5,8 +5,7 @@ import { RestClient } from '../client/rest-client.js';
 import { nodeAddresses } from '../network/node-address.js';
 import type { Logger } from '../util/log.js';
 import { Agent } from './agent.js';
-import { agentDirs, type AgentFlags } from './config.js';
-import { defaultNodeName } from './embedded-agent.js';
+import { agentDirs, defaultNodeName, type AgentFlags } from './config.js';
 import { joinCluster } from './join/join-client.js';
 
 export interface StandaloneAgentOptions {

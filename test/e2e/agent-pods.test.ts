@@ -187,8 +187,12 @@ describe('pods', () => {
     const stamped = (await k.ok(['logs', 'db', '--tail=1', '--timestamps'])).trim();
     assert.match(stamped, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z tick \d+$/);
     assert.equal(await k.ok(['logs', 'db', '--limit-bytes=4']), 'tick');
+    // --since only means something once the container has logged for longer than that.
+    const all = await waitFor('2 s of logs', async () => {
+      const lines = (await k.ok(['logs', 'db'])).trim().split('\n');
+      return lines.length >= 8 ? lines : undefined;
+    });
     const recent = (await k.ok(['logs', 'db', '--since=1s'])).trim().split('\n');
-    const all = (await k.ok(['logs', 'db'])).trim().split('\n');
     assert.ok(recent.length < all.length);
     assert.match(await k.ok(['logs', '-l', 'run=db', '--tail=1']), /^tick \d+\n$/);
     const bad = await k.run(['logs', 'db', '-c', 'nope']);

@@ -2,10 +2,9 @@ import https from 'node:https';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../pki/atomic-write.js';
-import { inspectCertificate, isIssuedBy, keyMatchesCertificate } from '../../pki/certificates.js';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Logger } from '../../util/log.js';
-import { joinPaths } from './join-component.js';
-import { caHash, parseJoinToken } from './join-token.js';
+import { caHash, joinPaths, parseJoinToken } from './join-token.js';
 import type { NodeCredentials } from './node-credentials.js';
 
 const files: Record<keyof NodeCredentials, string> = {
@@ -16,19 +15,24 @@ const files: Record<keyof NodeCredentials, string> = {
   servingKeyPem: 'serving.key',
 };
 
-/** Credentials saved by an earlier join, if they are complete, match and last another 30 days. */
+/**
+ * Credentials saved by an earlier join, if they are complete, match and last another 30 days.
+ * Checked with node:crypto alone: the agent does not load the PKI library just for this.
+ */
 async function loadSaved(tlsDir: string, nodeName: string): Promise<NodeCredentials | undefined> {
   try {
     const entries = await Promise.all(Object.entries(files).map(async ([k, f]) => [k, await readFile(join(tlsDir, f), 'utf8')] as const));
     const c = Object.fromEntries(entries) as unknown as NodeCredentials;
-    const info = inspectCertificate(c.clientCertPem);
-    const fresh = info.notAfter.getTime() - Date.now() > 30 * 24 * 3600_000;
+    const ca = new X509Certificate(c.caCertPem);
+    const client = new X509Certificate(c.clientCertPem);
+    const serving = new X509Certificate(c.servingCertPem);
+    const fresh = Date.parse(client.validTo) - Date.now() > 30 * 24 * 3600_000;
     const ok =
-      info.commonName === `system:node:${nodeName}` &&
+      client.subject.split('\n').includes(`CN=system:node:${nodeName}`) &&
       fresh &&
-      keyMatchesCertificate(c.clientKeyPem, c.clientCertPem) &&
-      keyMatchesCertificate(c.servingKeyPem, c.servingCertPem) &&
-      isIssuedBy(c.clientCertPem, c.caCertPem);
+      client.checkPrivateKey(createPrivateKey(c.clientKeyPem)) &&
+      serving.checkPrivateKey(createPrivateKey(c.servingKeyPem)) &&
+      client.verify(ca.publicKey);
     return ok ? c : undefined;
   } catch {
     return undefined;

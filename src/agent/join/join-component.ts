@@ -6,10 +6,8 @@ import { writeJson } from '../../apiserver/http/respond.js';
 import type { ResourceCatalog } from '../../apiserver/registry/catalog.js';
 import type { ComponentContext, ServerComponent } from '../../server/component.js';
 import { issueNodeCredentials } from './node-credentials.js';
-import { ensureServerToken, tokenMatches } from './join-token.js';
+import { ensureServerToken, joinPaths, tokenMatches } from './join-token.js';
 
-/** Where agents fetch the cluster CA (anonymous) and trade the join token for node certificates. */
-export const joinPaths = { caCerts: '/k8ts/v1/cacerts', nodeCredentials: '/k8ts/v1/node-credentials' } as const;
 
 const roleName = 'k8ts:node-join';
 

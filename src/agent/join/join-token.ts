@@ -3,6 +3,9 @@ import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../pki/atomic-write.js';
 
+/** Where agents fetch the cluster CA (anonymous) and trade the join token for node certificates. */
+export const joinPaths = { caCerts: '/k8ts/v1/cacerts', nodeCredentials: '/k8ts/v1/node-credentials' } as const;
+
 /**
  * Join tokens in k3s's format: `K10<sha256 of the CA certificate>::server:<secret>`. The
  * hash lets a joining agent check the CA it downloads before trusting it; a bare secret
