@@ -274,7 +274,10 @@ describe('pods', () => {
     await applyPod({
       metadata: { name: 'withinit' },
       spec: {
-        initContainers: [{ name: 'setup', image, command: ['sh', '-c', 'echo preparing'] }],
+        initContainers: [
+          { name: 'setup', image, command: ['sh', '-c', 'echo preparing'] },
+          { name: 'sidecar', image, restartPolicy: 'Always', command: ['sh', '-c', 'echo beside; sleep 100000'] },
+        ],
         containers: [{ name: 'app', image, command: ['sh', '-c', 'echo app; sleep 100000'] }],
       },
     });
@@ -285,6 +288,8 @@ describe('pods', () => {
     assert.equal(pod.status.initContainerStatuses[0].state.terminated.reason, 'Completed');
     assert.equal(pod.status.conditions.find((c: any) => c.type === 'Initialized').status, 'True');
     assert.equal((await k.ok(['logs', 'withinit', '-c', 'setup'])).trim(), 'preparing');
+    assert.match(await k.ok(['get', 'pod', 'withinit', '--no-headers']), /^withinit\s+2\/2\s+Running/);
+    assert.equal((await k.ok(['logs', 'withinit', '-c', 'sidecar'])).trim(), 'beside');
 
     await applyPod({
       metadata: { name: 'hog' },

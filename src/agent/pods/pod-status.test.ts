@@ -116,3 +116,22 @@ describe('buildPodStatus', () => {
     assert.deepEqual(s.podIPs, [{ ip: '10.42.0.9' }]);
   });
 });
+
+describe('sidecars', () => {
+  it('count a running sidecar init container as initialized and the pod as Running', () => {
+    const p = pod('Always', { initContainers: [{ name: 'side', restartPolicy: 'Always' }] });
+    const s = buildPodStatus({
+      pod: p,
+      runtimeName: 'runc',
+      initContainers: [{ name: 'side', specImage: 'x', latest: running('s') }],
+      containers: [{ name: 'b', specImage: 'x', latest: running('b') }, { name: 'a', specImage: 'x', latest: running('a') }],
+      sandboxReady: true,
+      podIPs: [],
+      hostIPs: [],
+      terminal: false,
+      now: t0,
+    }) as Record<string, any>;
+    assert.equal(s.phase, 'Running');
+    assert.equal(s.conditions.find((c: any) => c.type === 'Initialized').status, 'True');
+  });
+});

@@ -88,6 +88,11 @@ export function containerStatus(o: ContainerObservation, runtimeName: string): J
 
 type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
+/** Init containers with restartPolicy Always: sidecars that run beside the app containers. */
+function sidecarNames(spec: Json): Set<string> {
+  return new Set(((spec.initContainers ?? []) as Json[]).filter((c) => c.restartPolicy === 'Always').map((c) => String(c.name)));
+}
+
 function stateOf(s: Json): { running?: Json; terminated?: { exitCode: number }; waiting?: Json } {
   return (s.state ?? {}) as never;
 }
@@ -95,10 +100,16 @@ function stateOf(s: Json): { running?: Json; terminated?: { exitCode: number }; 
 /** The pod phase from its container statuses, the kubelet's getPhase. */
 export function podPhase(spec: Json, init: Json[], app: Json[], terminal: boolean): Phase {
   const policy = (spec.restartPolicy as string) ?? 'Always';
+  const sidecars = sidecarNames(spec);
   let pendingInit = 0;
   let failedInit = 0;
   for (const s of init) {
     const st = stateOf(s);
+    // A running sidecar has done its part; one that is not running holds the pod back.
+    if (sidecars.has(String(s.name))) {
+      if (!st.running) pendingInit++;
+      continue;
+    }
     const last = (s.lastState ?? {}) as { terminated?: { exitCode: number } };
     if (st.running) pendingInit++;
     else if (st.terminated) {
@@ -153,7 +164,8 @@ export function buildPodStatus(input: PodStatusInput): Json {
   const app = input.containers.map((o) => containerStatus(o, input.runtimeName)).sort((a, b) => String(a.name).localeCompare(String(b.name)));
   const phase = podPhase(spec, init, app, input.terminal);
 
-  const incompleteInit = init.filter((s) => stateOf(s).terminated?.exitCode !== 0).map((s) => s.name);
+  const sidecars = sidecarNames(spec);
+  const incompleteInit = init.filter((s) => (sidecars.has(String(s.name)) ? !stateOf(s).running : stateOf(s).terminated?.exitCode !== 0)).map((s) => s.name);
   const unready = input.containers.map((o) => o.name).filter((n) => app.find((s) => s.name === n)?.ready !== true);
   const completed = phase === 'Succeeded';
   const readyCondition = (type: string) =>

@@ -169,10 +169,19 @@ export class PodSyncer {
       if (t !== undefined && (retryAt === undefined || t < retryAt)) retryAt = t;
     };
 
-    // Init containers run one at a time, each to success, before any app container.
+    // Init containers run one at a time, each to success, before any app container; a
+    // sidecar (restartPolicy Always) only has to be running, and keeps being restarted.
     let initDone = true;
     for (const c of spec.initContainers) {
       const latest = byName.get(c.name)?.[0];
+      if (c.restartPolicy === 'Always') {
+        if (latest?.state.phase === 'running') continue;
+        wake(await this.startOrBackOff(pod, c, latest, true));
+        const now = (await this.podContainers(uid)).get(c.name)?.[0];
+        if (now?.state.phase === 'running') continue;
+        initDone = false;
+        break;
+      }
       if (latest?.state.phase === 'exited' && latest.state.exit.exitCode === 0) continue;
       initDone = false;
       if (latest?.state.phase === 'running') break;
@@ -326,6 +335,7 @@ export class PodSyncer {
     const sandbox = await this.deps.runtime.sandboxStatus(uid);
     const initDone = spec.initContainers.every((c) => {
       const l = byName.get(c.name)?.[0];
+      if (c.restartPolicy === 'Always') return l?.state.phase === 'running';
       return l?.state.phase === 'exited' && l.state.exit.exitCode === 0;
     });
     const obs = async (c: ContainerSpec, init: boolean): Promise<ContainerObservation> => {
