@@ -164,6 +164,8 @@ export class Agent {
     pods = new PodManager({ client: deps.client, nodeName: config.nodeName, runtime, syncer, statuses, log: deps.log });
     this.pods = pods;
     await pods.start();
+    // Addresses a crashed agent left allocated for pods that are gone.
+    await network?.garbageCollect?.(new Set(pods.list().map((p) => p.metadata.uid!))).catch((err) => deps.log.warn({ err }, 'pod network garbage collection failed'));
     deps.log.info({ node: config.nodeName, port: this.port, runtime: runtimeVersion }, 'k8ts agent ready');
   }
 
