@@ -165,7 +165,7 @@ export class RuncRuntime implements ContainerRuntime {
       return;
     }
     // Stopped (or gone) while no agent watched: record how it ended.
-    await this.finishExit(t);
+    t.state = { phase: 'exited', startedAt: meta.startedAt, exit: await this.finishExit(t) };
   }
 
   private async pollRunning(): Promise<void> {
@@ -337,7 +337,9 @@ export class RuncRuntime implements ContainerRuntime {
   private noticeExit(t: Tracked): Promise<void> {
     t.watcher?.close();
     t.watcher = undefined;
-    t.exiting ??= this.finishExit(t).then(() => {
+    t.exiting ??= this.finishExit(t).then((exit) => {
+      // The state flips and the handlers run in the same turn: nobody sees one without the other.
+      t.state = { phase: 'exited', startedAt: t.meta.startedAt, exit };
       for (const w of t.exitWaiters.splice(0)) w();
       if (!this.closed) for (const h of this.exitHandlers) h(this.info(t));
     });
@@ -345,7 +347,7 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   /** Records how a container ended: status, OOM, drained logs; frees its cgroup, runtime state and mount. */
-  private async finishExit(t: Tracked): Promise<void> {
+  private async finishExit(t: Tracked): Promise<ContainerExit> {
     const exit = await readExitFile(t.files);
     // No pid file: the runtime gave up before the process ran.
     const started = existsSync(t.files.pidFile);
@@ -363,8 +365,8 @@ export class RuncRuntime implements ContainerRuntime {
       result = { exitCode: exit?.code ?? 255, finishedAt };
       if (oom) result.reason = 'OOMKilled';
     }
-    t.state = { phase: 'exited', startedAt: t.meta.startedAt, exit: result };
-    await writeFile(join(t.files.bundle, 'exit.json'), JSON.stringify(result)).catch(() => undefined);
+    writeFileSync(join(t.files.bundle, 'exit.json'), JSON.stringify(result));
+    return result;
   }
 
   async kill(id: string, signal: Parameters<ContainerRuntime['kill']>[1]): Promise<void> {

@@ -5,6 +5,8 @@ import { ApiError } from '../../apiserver/errors.js';
 import type { ClusterPki } from '../../pki/cluster-pki.js';
 import { signClientCertificate } from '../../pki/cluster-pki.js';
 
+const connectTimeoutMs = 10_000;
+
 /** The address types tried in order to reach a node (k3s puts InternalIP first). */
 const preferredAddressTypes = ['InternalIP', 'Hostname', 'ExternalIP', 'InternalDNS', 'ExternalDNS'];
 
@@ -45,8 +47,16 @@ export class KubeletClient {
     const { host, port } = nodeEndpoint(node);
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method: 'GET', agent: this.agent }, (res) => resolve({ res, abort: () => req.destroy() }));
-      req.on('error', (err) => reject(new ApiError(500, 'InternalError', `Get "${url}": ${err.message}`)));
+      const req = https.request(url, { method: 'GET', agent: this.agent }, (res) => {
+        clearTimeout(timer);
+        resolve({ res, abort: () => req.destroy() });
+      });
+      // A node that is down (or simulated, with no agent) must not hold the request for minutes.
+      const timer = setTimeout(() => req.destroy(new Error(`dial tcp ${host}:${port}: i/o timeout`)), connectTimeoutMs);
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        reject(new ApiError(500, 'InternalError', `Get "${url}": ${err.message}`));
+      });
       req.end();
     });
   }
