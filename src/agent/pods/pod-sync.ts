@@ -1,26 +1,23 @@
-import { rm } from 'node:fs/promises';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../api/types.js';
-import { renderHosts, podHostname } from '../../network/dns/hosts-file.js';
-import { renderResolvConf } from '../../network/dns/resolv-conf.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import type { ImageService, RegistryAuth } from '../images/image-service.js';
-import { keyringFromSecrets, lookupKeyring } from '../images/docker-config.js';
-import { parseImageRef } from '../images/image-ref.js';
-import { podCgroupPath } from '../runtime/cgroups.js';
-import type { ContainerInfo, ContainerRuntime, SandboxStatus } from '../runtime/container-runtime.js';
+import type { ImageService } from '../images/image-service.js';
+import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
 import { Backoff, goDuration } from './backoff.js';
 import { attemptOf, containersByName, labels } from './container-labels.js';
-import { containerConfig, containerHash, type ContainerSpec } from './container-config.js';
-import { ContainerConfigError, type EnvSources } from './env.js';
-import { ImageNotReady, ImagePulls } from './image-pull.js';
+import { containerHash, type ContainerSpec } from './container-config.js';
+import type { EnvSources } from './env.js';
 import { PodEvents, podDescription } from './pod-events.js';
 import type { PodPaths } from './pod-paths.js';
 import { buildPodStatus, type ContainerObservation } from './pod-status.js';
 import { terminationMessage } from './termination-message.js';
-import { podServiceEnv } from './service-env.js';
+import { ContainerStarter } from './container-starter.js';
+import { ensurePodSandbox } from './pod-sandbox.js';
+import { killGraceSeconds, shouldRestart, specOf } from './pod-spec-view.js';
+
+export { killGraceSeconds, shouldRestart } from './pod-spec-view.js';
 
 /** Node facts the pod sync needs. */
 export interface NodeFacts {
@@ -62,41 +59,6 @@ export interface SyncOutcome {
 
 type Waiting = { reason: string; message?: string };
 
-const minKillGraceSeconds = 2;
-
-function specOf(pod: KubeObject): { containers: ContainerSpec[]; initContainers: ContainerSpec[]; restartPolicy: string; hostNetwork: boolean; terminationGracePeriodSeconds?: number } {
-  const s = (pod.spec ?? {}) as Record<string, unknown>;
-  return {
-    containers: (s.containers as ContainerSpec[]) ?? [],
-    initContainers: (s.initContainers as ContainerSpec[]) ?? [],
-    restartPolicy: (s.restartPolicy as string) ?? 'Always',
-    hostNetwork: s.hostNetwork === true,
-    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds as number | undefined,
-  };
-}
-
-/** restartPolicy for one container exit: Always restarts, OnFailure on non-zero, Never never. */
-export function shouldRestart(policy: string, exitCode: number): boolean {
-  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
-}
-
-/** How long a pod's containers get to stop: the deletion grace, else the spec's, at least 2 s. */
-export function killGraceSeconds(pod: KubeObject): number {
-  const g = pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? 30;
-  return Math.max(minKillGraceSeconds, g);
-}
-
-function portMappings(pod: KubeObject) {
-  const out: { hostPort: number; containerPort: number; protocol: 'tcp' | 'udp'; hostIP?: string }[] = [];
-  for (const c of specOf(pod).containers as { ports?: { hostPort?: number; containerPort: number; protocol?: string; hostIP?: string }[] }[]) {
-    for (const p of c.ports ?? []) {
-      if (!p.hostPort) continue;
-      out.push({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: (p.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp', ...(p.hostIP ? { hostIP: p.hostIP } : {}) });
-    }
-  }
-  return out;
-}
-
 /**
  * One pod's lifecycle against the runtime, the kubelet's SyncPod / KillPod: make the
  * sandbox, run init containers in order, start and restart app containers by restartPolicy
@@ -104,7 +66,7 @@ function portMappings(pod: KubeObject) {
  */
 export class PodSyncer {
   private readonly crashBackoff: Backoff;
-  private readonly pulls: ImagePulls;
+  private readonly starter: ContainerStarter;
   /** Waiting reasons that outlive one sync (pull and config errors), by `uid/container`. */
   private readonly reasons = new Map<string, Waiting>();
   /** Termination messages of finished containers, by container id. */
@@ -114,42 +76,16 @@ export class PodSyncer {
 
   constructor(private readonly deps: PodSyncDeps) {
     this.crashBackoff = new Backoff(10_000, 300_000, deps.clock);
-    this.pulls = new ImagePulls(deps.images, deps.events, deps.clock, (pod, image) => this.pullAuth(pod, image));
+    this.starter = new ContainerStarter(deps, this.reasons);
   }
 
-  /** Credentials from the pod's imagePullSecrets that match the image's registry, most specific first. */
-  private async pullAuth(pod: KubeObject, image: string): Promise<RegistryAuth[]> {
-    const refs = ((pod.spec as { imagePullSecrets?: { name?: string }[] })?.imagePullSecrets ?? []).map((r) => r.name).filter((n): n is string => !!n);
-    const get = this.deps.envSources.rawSecret;
-    if (refs.length === 0 || !get) return [];
-    const secrets = (await Promise.all(refs.map((n) => get(pod.metadata.namespace!, n).catch(() => undefined)))).filter((x) => x !== undefined);
-    return lookupKeyring(keyringFromSecrets(secrets), parseImageRef(image).name);
+  private async start(pod: KubeObject, c: ContainerSpec, attempt: number, init: boolean): Promise<void> {
+    await this.starter.start(pod, c, attempt, init);
+    for (const id of await this.starter.collectOld(pod, c.name, attempt)) this.messages.delete(id);
   }
 
   private async podContainers(uid: string): Promise<Map<string, ContainerInfo[]>> {
     return containersByName(await this.deps.runtime.list(), uid);
-  }
-
-  private async ensureSandbox(pod: KubeObject): Promise<SandboxStatus> {
-    const uid = pod.metadata.uid!;
-    const existing = await this.deps.runtime.sandboxStatus(uid);
-    if (existing?.state === 'ready') return existing;
-    const { dns } = this.deps;
-    const config = (ips: string[]) => ({
-      podUid: uid,
-      podName: pod.metadata.name!,
-      namespace: pod.metadata.namespace!,
-      hostname: podHostname(pod),
-      hostsFile: renderHosts(pod, ips, { clusterDomain: dns.clusterDomain }),
-      resolvConf: renderResolvConf(pod, dns),
-      cgroupParent: podCgroupPath(this.deps.cgroupRoot, ((pod.status as { qosClass?: string })?.qosClass ?? 'BestEffort') as never, uid),
-      hostNetwork: specOf(pod).hostNetwork,
-      portMappings: portMappings(pod),
-    });
-    let sb = await this.deps.runtime.runSandbox(config([]));
-    // Now that the network gave the pod its addresses, /etc/hosts can name them.
-    if (sb.ips.length) sb = await this.deps.runtime.runSandbox(config(sb.ips));
-    return sb;
   }
 
   /** A status for a pod the agent has not acted on yet (everything waiting in ContainerCreating). */
@@ -161,7 +97,7 @@ export class PodSyncer {
   async sync(pod: KubeObject): Promise<SyncOutcome> {
     const uid = pod.metadata.uid!;
     const spec = specOf(pod);
-    await this.ensureSandbox(pod);
+    await ensurePodSandbox(this.deps.runtime, pod, this.deps.dns, this.deps.cgroupRoot);
     let byName = await this.podContainers(uid);
     let terminal = false;
     let retryAt: number | undefined;
@@ -242,78 +178,8 @@ export class PodSyncer {
     const attempt = latest ? attemptOf(latest) + 1 : 0;
     await this.start(pod, c, attempt, init);
     return this.reasons.get(key)?.reason === 'ImagePullBackOff' || this.reasons.get(key)?.reason === 'ErrImagePull'
-      ? this.pulls.retryAt(pod, c)
+      ? this.starter.pulls.retryAt(pod, c)
       : undefined;
-  }
-
-  /** Image, config, create, start — each failure becomes the container's waiting reason and an event. */
-  private async start(pod: KubeObject, c: ContainerSpec, attempt: number, init: boolean): Promise<void> {
-    const uid = pod.metadata.uid!;
-    const key = `${uid}/${c.name}`;
-    const ref = { name: c.name, init };
-    const { runtime, events } = this.deps;
-    let image;
-    try {
-      image = await this.pulls.ensure(pod, { ...c, init });
-    } catch (err) {
-      if (!(err instanceof ImageNotReady)) throw err;
-      this.reasons.set(key, { reason: err.reason, message: err.message });
-      return;
-    }
-    const sandbox = await runtime.sandboxStatus(uid);
-    let config;
-    try {
-      config = await containerConfig(pod, c, image, attempt, init, {
-        sources: this.deps.envSources,
-        paths: this.deps.paths,
-        memoryCapacity: this.deps.node.memoryCapacityBytes(),
-        hostIPs: this.deps.node.hostIPs(),
-        podIPs: specOf(pod).hostNetwork ? this.deps.node.hostIPs() : (sandbox?.ips ?? []),
-        allocatable: this.deps.node.allocatable(),
-        serviceEnv: podServiceEnv(pod, (this.deps.services?.() ?? []) as never),
-      });
-    } catch (err) {
-      if (!(err instanceof ContainerConfigError)) throw err;
-      events.container(pod, ref, 'Warning', 'Failed', `Error: ${err.message}`);
-      this.reasons.set(key, { reason: 'CreateContainerConfigError', message: err.message });
-      return;
-    }
-    let info: ContainerInfo;
-    try {
-      info = await runtime.create(uid, config);
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      events.container(pod, ref, 'Warning', 'Failed', `Error: ${msg}`);
-      this.reasons.set(key, { reason: 'CreateContainerError', message: msg });
-      return;
-    }
-    events.container(pod, ref, 'Normal', 'Created', `Created container: ${c.name}`);
-    this.reasons.delete(key);
-    try {
-      await runtime.start(info.id);
-      events.container(pod, ref, 'Normal', 'Started', `Started container ${c.name}`);
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      events.container(pod, ref, 'Warning', 'Failed', `Error: ${msg}`);
-    }
-    await this.collectOld(pod, c.name, attempt);
-  }
-
-  /** Keeps the newest two containers of a name (the current and `--previous`) and their logs. */
-  private async collectOld(pod: KubeObject, name: string, attempt: number): Promise<void> {
-    const list = (await this.podContainers(pod.metadata.uid!)).get(name) ?? [];
-    for (const old of list.filter((c) => attemptOf(c) < attempt - 1 && c.state.phase === 'exited')) {
-      await this.deps.runtime.delete(old.id);
-      this.messages.delete(old.id);
-      await rm(old.logPath, { force: true });
-      const dir = old.logPath.slice(0, old.logPath.lastIndexOf('/'));
-      const base = old.logPath.slice(dir.length + 1);
-      try {
-        for (const f of readdirSync(dir)) if (f.startsWith(`${base}.`)) rmSync(join(dir, f), { force: true });
-      } catch {
-        // no log dir
-      }
-    }
   }
 
   private async message(c: ContainerInfo | undefined): Promise<void> {
@@ -408,7 +274,7 @@ export class PodSyncer {
     }
     await this.deps.runtime.removeSandbox(uid);
     this.crashBackoff.resetPrefix(`${uid}/`);
-    this.pulls.forgetPod(uid);
+    this.starter.pulls.forgetPod(uid);
     for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);
     for (const key of [...this.backoffReported.keys()]) if (key.startsWith(`${uid}/`)) this.backoffReported.delete(key);
   }

@@ -69,7 +69,7 @@ export class HostExec {
     proc.stdin!.on('error', () => undefined);
     proc.on('exit', () => {
       // Whatever was in flight is lost with the helper; its callers see an error.
-      for (const [id, p] of this.pending) p.reject(new CommandError([p.argv], 'helper-exited', 'the command helper exited'));
+      for (const p of this.pending.values()) p.reject(new CommandError([p.argv], 'helper-exited', 'the command helper exited'));
       this.pending.clear();
       if (this.proc === proc) this.proc = undefined;
     });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../util/log.js';
 import { defaultLogRotation, type LogRotation } from '../logs/cri-log-writer.js';
-import { removeCgroup, removeCgroupIfEmpty, type CgroupLayout } from './cgroups.js';
+import type { CgroupLayout } from './cgroups.js';
 import { LogPump, launchContainer, makeFifosCommand, processFiles, readExitFile, runtimeError, type LaunchResult, type ProcessFiles } from './container-process.js';
 import type { Host } from './command.js';
 import { HostExec } from './host-exec.js';
@@ -17,14 +17,15 @@ import type {
   SandboxConfig,
   SandboxStatus,
 } from './container-runtime.js';
-import { deleteNetns, ensureNetns, netnsPath, podNetnsName } from './netns.js';
+import { netnsPath } from './netns.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { ociSpec } from './oci-spec.js';
 import { oomKills } from './oom.js';
 import { mountOverlay, overlayDirsIn, unmount } from './overlay.js';
-import { loopbackOnlyNetwork, type PodNetwork, type PodNetworkRequest } from './pod-network.js';
-import { sandboxFileTargets, writeSandboxFiles } from './sandbox-files.js';
-import { PodDirs, type SandboxRecord } from './sandbox-store.js';
+import { loopbackOnlyNetwork, type PodNetwork } from './pod-network.js';
+import { sandboxFileTargets } from './sandbox-files.js';
+import { SandboxManager } from './sandbox-manager.js';
+import { PodDirs } from './sandbox-store.js';
 
 export interface RuncRuntimeOptions {
   runtime: OciRuntimeName;
@@ -84,10 +85,10 @@ export class RuncRuntime implements ContainerRuntime {
   readonly name: OciRuntimeName;
   private readonly cli: OciCli;
   private readonly dirs: PodDirs;
-  private network: PodNetwork;
+
   private readonly rotation: LogRotation;
   private readonly containers = new Map<string, Tracked>();
-  private readonly sandboxes = new Map<string, SandboxRecord>();
+  private readonly sandboxes: SandboxManager;
   private readonly exitHandlers: ((info: ContainerInfo) => void)[] = [];
   private pollTimer?: NodeJS.Timeout;
   private closed = false;
@@ -100,13 +101,13 @@ export class RuncRuntime implements ContainerRuntime {
     else this.host = this.ownHost = new HostExec(join(dirname(opts.stateDir), 'exec'));
     this.cli = new OciCli(opts.runtime, opts.root, opts.cgroups.hybrid, this.host);
     this.dirs = new PodDirs(opts.stateDir);
-    this.network = opts.network ?? loopbackOnlyNetwork;
+    this.sandboxes = new SandboxManager(this.dirs, opts.cgroups, this.host, opts.network ?? loopbackOnlyNetwork);
     this.rotation = opts.logRotation ?? defaultLogRotation;
   }
 
   /** Sets the network plugin for sandboxes made from now on (the node's pod range is known only after registration). */
   setNetwork(network: PodNetwork): void {
-    this.network = network;
+    this.sandboxes.network = network;
   }
 
   async version(): Promise<string> {
@@ -118,8 +119,7 @@ export class RuncRuntime implements ContainerRuntime {
     await mkdir(this.opts.stateDir, { recursive: true });
     await mkdir(this.opts.root, { recursive: true });
     for (const uid of await this.dirs.podUids()) {
-      const sb = await this.dirs.readSandbox(uid);
-      if (sb) this.sandboxes.set(uid, sb);
+      await this.sandboxes.load(uid);
       for (const id of await this.dirs.containerIds(uid)) await this.adopt(uid, id);
     }
     this.pollTimer = setInterval(() => void this.pollRunning(), this.opts.exitPollMs ?? 1000);
@@ -189,33 +189,10 @@ export class RuncRuntime implements ContainerRuntime {
     this.ownHost?.close();
   }
 
-  // ---- sandboxes ----
+  // ---- sandboxes (the SandboxManager's) ----
 
-  private attachment(rec: SandboxRecord): PodNetworkRequest {
-    const { podName, namespace, portMappings } = rec.config;
-    return { podUID: rec.status.podUid, namespace, name: podName, netnsPath: rec.status.netnsPath, ...(portMappings?.length ? { portMappings } : {}) };
-  }
-
-  async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
-    const id = config.podUid;
-    const dir = this.dirs.pod(id);
-    await writeSandboxFiles(dir, config);
-    const existing = this.sandboxes.get(id);
-    if (existing?.status.state === 'ready') return existing.status;
-    const netnsName = config.hostNetwork ? '' : podNetnsName(config.podUid);
-    const path = config.hostNetwork ? '' : await ensureNetns(netnsName, this.host);
-    const rec: SandboxRecord = {
-      status: { id, podUid: config.podUid, netnsPath: path, ips: [], createdAt: existing?.status.createdAt ?? Date.now(), state: 'ready' },
-      netnsName,
-      cgroupParent: config.cgroupParent,
-      config: { podName: config.podName, namespace: config.namespace, hostname: config.hostname, portMappings: config.portMappings },
-    };
-    // Written before the network is set up so a crash in between still lets cleanup find it.
-    await this.dirs.writeSandbox(rec);
-    if (!config.hostNetwork) rec.status.ips = (await this.network.setUp(this.attachment(rec))).ips;
-    await this.dirs.writeSandbox(rec);
-    this.sandboxes.set(id, rec);
-    return rec.status;
+  runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+    return this.sandboxes.run(config);
   }
 
   async sandboxStatus(id: string): Promise<SandboxStatus | undefined> {
@@ -223,39 +200,18 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async listSandboxes(): Promise<SandboxStatus[]> {
-    return [...this.sandboxes.values()].map((r) => r.status);
+    return this.sandboxes.list();
   }
 
-  /** Tears down the pod's network (the namespace goes); its exited containers stay readable. */
-  async stopSandbox(id: string): Promise<void> {
-    const rec = this.sandboxes.get(id);
-    if (!rec || rec.status.state === 'notready') return;
-    if (rec.netnsName) {
-      await this.network.tearDown(this.attachment(rec));
-      await deleteNetns(rec.netnsName, this.host);
-    }
-    rec.status.state = 'notready';
-    rec.status.ips = [];
-    await this.dirs.writeSandbox(rec);
+  stopSandbox(id: string): Promise<void> {
+    return this.sandboxes.stop(id);
   }
 
   async removeSandbox(id: string): Promise<void> {
     const running = [...this.containers.values()].filter((t) => t.meta.sandboxId === id && t.state.phase === 'running');
     if (running.length) throw new Error(`sandbox ${id} still has running containers: ${running.map((t) => t.meta.name).join(', ')}`);
     for (const t of [...this.containers.values()].filter((c) => c.meta.sandboxId === id)) await this.delete(t.meta.id);
-    const rec = this.sandboxes.get(id) ?? (await this.dirs.readSandbox(id));
-    if (rec) {
-      if (rec.status.state === 'ready' && rec.netnsName) await this.network.tearDown(this.attachment(rec));
-      if (rec.netnsName) await deleteNetns(rec.netnsName, this.host);
-      removeCgroup(this.opts.cgroups, rec.cgroupParent);
-      // The QoS parents are shared by pods; they go only when empty.
-      const parent = rec.cgroupParent.slice(0, rec.cgroupParent.lastIndexOf('/'));
-      if (!parent.endsWith('/kubepods')) removeCgroupIfEmpty(this.opts.cgroups, parent);
-    } else {
-      await deleteNetns(podNetnsName(id), this.host);
-    }
-    this.sandboxes.delete(id);
-    await this.dirs.removePod(id);
+    await this.sandboxes.remove(id);
   }
 
   // ---- containers ----

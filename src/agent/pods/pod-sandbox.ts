@@ -1,0 +1,38 @@
+import type { KubeObject } from '../../api/types.js';
+import { podHostname, renderHosts } from '../../network/dns/hosts-file.js';
+import { renderResolvConf, type ResolvConfInput } from '../../network/dns/resolv-conf.js';
+import { podCgroupPath, type QosClass } from '../runtime/cgroups.js';
+import type { ContainerRuntime, SandboxConfig, SandboxStatus } from '../runtime/container-runtime.js';
+import { portMappings, specOf } from './pod-spec-view.js';
+
+/** The sandbox of a pod: host name, /etc/hosts naming its IPs, resolv.conf by dnsPolicy, cgroup parent by QoS class. */
+export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInput, cgroupRoot: string): SandboxConfig {
+  const uid = pod.metadata.uid!;
+  const qos = ((pod.status as { qosClass?: QosClass } | undefined)?.qosClass ?? 'BestEffort') as QosClass;
+  return {
+    podUid: uid,
+    podName: pod.metadata.name!,
+    namespace: pod.metadata.namespace!,
+    hostname: podHostname(pod),
+    hostsFile: renderHosts(pod, ips, { clusterDomain: dns.clusterDomain }),
+    resolvConf: renderResolvConf(pod, dns),
+    cgroupParent: podCgroupPath(cgroupRoot, qos, uid),
+    hostNetwork: specOf(pod).hostNetwork,
+    portMappings: portMappings(pod),
+  };
+}
+
+/**
+ * Makes the pod's sandbox ready (idempotent): network namespace, network plugin, then the
+ * shared files again once the pod has addresses for /etc/hosts.
+ *
+ * @example
+ * const sb = await ensurePodSandbox(runtime, pod, dns, '/');
+ */
+export async function ensurePodSandbox(runtime: ContainerRuntime, pod: KubeObject, dns: ResolvConfInput, cgroupRoot: string): Promise<SandboxStatus> {
+  const existing = await runtime.sandboxStatus(pod.metadata.uid!);
+  if (existing?.state === 'ready') return existing;
+  let sb = await runtime.runSandbox(sandboxConfig(pod, [], dns, cgroupRoot));
+  if (sb.ips.length) sb = await runtime.runSandbox(sandboxConfig(pod, sb.ips, dns, cgroupRoot));
+  return sb;
+}
