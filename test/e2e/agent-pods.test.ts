@@ -35,7 +35,7 @@ let k: Kubectl;
 let agent2: ChildProcess | undefined;
 const agent2Dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-agent-'));
 const children = new Set<ChildProcess>();
-const claims: { release(): Promise<void> }[] = [];
+const claims: ReturnType<typeof claimTestResources>[] = [];
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -93,12 +93,13 @@ function startServer(): Promise<TestServer> {
 
 before(async () => {
   await reapStaleTestEnvs();
-  registry = await startRegistry();
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
   dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-node-'));
   // If this process dies, the next run of a runtime test removes what it made.
   claims.push(claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-${tag}`));
+  registry = await startRegistry();
+  claims[0]!.addProcess(registry.pid, 'docker-registry');
+  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
+  image = `${registry.host}/k8ts/busybox:test`;
   claims.push(claimTestResources({ dir: agent2Dir, root: `${runtimeRoot}-b`, cgroupRoot: `${cgroupRoot}-b`, podsDir: join(agent2Dir, 'agent', 'pods') }, `e2e-${tag}-b`));
   server = await startServer();
   k = new Kubectl('1.33', server.kubeconfig);
@@ -119,8 +120,8 @@ after(async () => {
     () => server?.stop(),
     () => dataDir && resetNode({ dataDir, removeData: true }),
     () => resetNode({ dataDir: agent2Dir, removeData: true }),
-    ...claims.map((c) => () => c.release()),
     () => registry?.stop(),
+    ...claims.map((c) => () => c.release()),
   ];
   for (const step of steps) {
     try {

@@ -52,6 +52,8 @@ export interface TestOwner {
   cgroupRoot: string;
   /** Where its pod folders are (default `<dir>/pods`). */
   podsDir?: string;
+  /** Helper processes it started (a registry): [pid, a word of their command line]. */
+  processes?: [number, string][];
 }
 
 function alive(pid: number): boolean {
@@ -84,7 +86,15 @@ export async function reapStaleTestEnvs(): Promise<void> {
   }
 }
 
-async function cleanupEnv({ dir, root, cgroupRoot, podsDir }: TestOwner): Promise<void> {
+async function cleanupEnv({ dir, root, cgroupRoot, podsDir, processes }: TestOwner): Promise<void> {
+  for (const [pid, word] of processes ?? []) {
+    // Only the same process: a reused PID runs something else.
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(word)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   try {
     const list = JSON.parse(execFileSync('runc', ['--root', root, 'list', '--format', 'json'], { encoding: 'utf8' }) || 'null') as { id: string }[] | null;
     for (const c of list ?? []) execFileSync('runc', ['--root', root, 'delete', '--force', c.id], { stdio: 'ignore' });
@@ -110,12 +120,16 @@ async function cleanupEnv({ dir, root, cgroupRoot, podsDir }: TestOwner): Promis
  * Records resources a test is about to create; `release()` cleans them up and forgets them.
  * If the test process dies first, the next reapStaleTestEnvs() cleans them.
  */
-export function claimTestResources(owner: Omit<TestOwner, 'pid'>, tag: string): { release(): Promise<void> } {
+export function claimTestResources(owner: Omit<TestOwner, 'pid'>, tag: string): { release(): Promise<void>; addProcess(pid: number, word: string): void } {
   const full: TestOwner = { pid: process.pid, ...owner };
   mkdirSync(ownersDir, { recursive: true });
   const file = join(ownersDir, `${tag}.json`);
   writeFileSync(file, JSON.stringify(full));
   return {
+    addProcess(pid, word) {
+      full.processes = [...(full.processes ?? []), [pid, word]];
+      writeFileSync(file, JSON.stringify(full));
+    },
     async release() {
       await cleanupEnv(full);
       rmSync(file, { force: true });
