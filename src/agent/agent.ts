@@ -116,8 +116,8 @@ export class Agent {
     this.server = server;
     this.port = await server.listen();
 
-    let facts: NodeFacts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP });
-    const refreshFacts = () => (facts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP }));
+    let facts: NodeFacts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP, hostnameOverride: config.nodeName });
+    const refreshFacts = () => (facts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP, hostnameOverride: config.nodeName }));
     const recorder = new EventRecorder(deps.client, { component: 'kubelet', host: config.nodeName }, clock, deps.log);
     this.recorder = recorder;
     const registrar = new NodeRegistrar({

@@ -80,7 +80,6 @@ export function gatherNodeFacts(opts: { dataDir: string; runtimeVersion: string;
       osImage: osImage(),
       containerRuntimeVersion: opts.runtimeVersion,
       kubeletVersion: versionInfo().gitVersion,
-      kubeProxyVersion: '',
       operatingSystem: 'linux',
       architecture: goArch(),
     },
