@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetNode } from '../../src/agent/reset/reset.js';
 import { detectCgroupLayout } from '../../src/agent/runtime/cgroups.js';
@@ -209,6 +209,18 @@ describe('pods', () => {
     assert.match(env, /^KUBERNETES_PORT_443_TCP=tcp:\/\/10\.43\.0\.1:443$/m);
     assert.match(env, /^HOSTNAME=db$/m);
     assert.match(await k.ok(['exec', 'db', '--', 'cat', '/etc/resolv.conf']), /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local.*\nnameserver 10\.43\.0\.10\noptions ndots:5\n$/s);
+  });
+
+  test('a host-network pod sees the node network and reports the node IP', async () => {
+    await applyPod({ metadata: { name: 'hostnet' }, spec: { hostNetwork: true, containers: [{ name: 'c', image, command: ['sleep', '100000'] }] } });
+    const pod = await waitFor('hostnet running', async () => {
+      const p = await getPod('hostnet');
+      return p?.status?.phase === 'Running' ? p : undefined;
+    });
+    assert.equal(pod.status.podIP, '127.0.0.1');
+    assert.equal((await k.ok(['exec', 'hostnet', '--', 'hostname'])).trim(), hostname());
+    assert.match(await k.ok(['exec', 'hostnet', '--', 'ip', 'link']), /\blo\b/);
+    await k.ok(['delete', 'pod', 'hostnet', '--grace-period=1']);
   });
 
   test('a main process killed from inside restarts; logs --previous shows the old run', async () => {

@@ -89,8 +89,9 @@ function linuxResources(r: ContainerResources, privileged: boolean): Record<stri
 export function ociSpec(input: OciSpecInput): Record<string, unknown> {
   const sec = input.security;
   const caps = capabilities(sec);
-  const namespaces: Record<string, string>[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (!input.hostNetwork) namespaces.push(input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
+  // A host-network pod also keeps the host's name (the kubelet shares the UTS namespace then).
+  const namespaces: Record<string, string>[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'mount' }];
+  if (!input.hostNetwork) namespaces.push({ type: 'uts' }, input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
   const process: Record<string, unknown> = {
     terminal: false,
     user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids?.length ? { additionalGids: input.user.additionalGids } : {}) },
@@ -105,7 +106,7 @@ export function ociSpec(input: OciSpecInput): Record<string, unknown> {
     ociVersion: '1.0.2',
     process,
     root: { path: 'rootfs', readonly: sec.readOnlyRootFilesystem ?? false },
-    hostname: input.hostname,
+    ...(input.hostNetwork ? {} : { hostname: input.hostname }),
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
