@@ -220,6 +220,7 @@ describe('pods', () => {
     assert.equal(pod.status.podIP, '127.0.0.1');
     assert.equal((await k.ok(['exec', 'hostnet', '--', 'hostname'])).trim(), hostname());
     assert.match(await k.ok(['exec', 'hostnet', '--', 'ip', 'link']), /\blo\b/);
+    assert.match(await k.ok(['exec', 'hostnet', '--', 'cat', '/etc/hosts']), /^# Kubernetes-managed hosts file \(host network\)\.\n/);
     await k.ok(['delete', 'pod', 'hostnet', '--grace-period=1']);
   });
 

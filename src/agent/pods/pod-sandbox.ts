@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { KubeObject } from '../../api/types.js';
 import { podHostname, renderHosts } from '../../network/dns/hosts-file.js';
 import { renderResolvConf, type ResolvConfInput } from '../../network/dns/resolv-conf.js';
@@ -5,16 +7,26 @@ import { podCgroupPath, type QosClass } from '../runtime/cgroups.js';
 import type { ContainerRuntime, SandboxConfig, SandboxStatus } from '../runtime/container-runtime.js';
 import { portMappings, specOf } from './pod-spec-view.js';
 
+function readHostFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The sandbox of a pod: host name, /etc/hosts naming its IPs, resolv.conf by dnsPolicy, cgroup parent by QoS class. */
 export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInput, cgroupRoot: string): SandboxConfig {
   const uid = pod.metadata.uid!;
   const qos = ((pod.status as { qosClass?: QosClass } | undefined)?.qosClass ?? 'BestEffort') as QosClass;
+  const hostNetwork = specOf(pod).hostNetwork;
   return {
     podUid: uid,
     podName: pod.metadata.name!,
     namespace: pod.metadata.namespace!,
-    hostname: podHostname(pod),
-    hostsFile: renderHosts(pod, ips, { clusterDomain: dns.clusterDomain }),
+    // On the host network a pod is the node: its name, and the node's hosts entries.
+    hostname: hostNetwork ? hostname() : podHostname(pod),
+    hostsFile: renderHosts(pod, ips, { clusterDomain: dns.clusterDomain, hostHostsFile: hostNetwork ? readHostFile('/etc/hosts') : undefined }),
     resolvConf: renderResolvConf(pod, dns),
     cgroupParent: podCgroupPath(cgroupRoot, qos, uid),
     hostNetwork: specOf(pod).hostNetwork,
