@@ -27,6 +27,9 @@ export interface ContainerSpec {
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
   restartPolicy?: string;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 /**
@@ -80,6 +83,7 @@ export async function containerConfig(pod: KubeObject, c: ContainerSpec, image: 
     resources: containerResources(c.resources, status.qosClass ?? 'BestEffort', ctx.memoryCapacity),
     security: containerSecurity(c.securityContext as never),
     logPath: ctx.paths.containerLog(pod, c.name, attempt),
+    ...(c.stdin || c.tty ? { stdio: { stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty } } : {}),
     labels: {
       [labels.podUid]: uid,
       [labels.podName]: pod.metadata.name ?? '',

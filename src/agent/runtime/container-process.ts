@@ -6,6 +6,7 @@ import { CriLogWriter, type LogRotation } from '../logs/cri-log-writer.js';
 import type { LogStream } from '../logs/cri-format.js';
 import type { Host } from './command.js';
 import { shellQuote } from './host-exec.js';
+import { shimStdinLines, ttyWrappedArgv, type StdioFiles } from './container-stdio.js';
 import type { OciCli } from './oci-cli.js';
 
 /** The files of one running container inside its bundle directory. */
@@ -29,11 +30,14 @@ export function processFiles(bundle: string): ProcessFiles {
 
 /**
  * The shim: a detached `sh` that takes the FIFOs as its stdout/stderr (read-write, so it
- * never blocks on open), runs `<runtime> run` in the foreground and, when it returns, records
- * the exit status in a file. It outlives the agent, so a restarted agent still learns how its
- * containers ended (a detached `runc create` would lose the status to PID 1).
+ * never blocks on open), gives the process its stdin (see {@link shimStdinLines}), runs
+ * `<runtime> run` in the foreground and, when it returns, records the exit status in a file.
+ * It outlives the agent, so a restarted agent still learns how its containers ended (a
+ * detached `runc create` would lose the status to PID 1).
  */
-const shimScript = 'exec 1<>"$K8TS_OUT" 2<>"$K8TS_ERR" </dev/null; "$@"; echo $? > "$K8TS_EXIT_FILE.tmp" && mv "$K8TS_EXIT_FILE.tmp" "$K8TS_EXIT_FILE"';
+function shimScript(stdio: StdioFiles | undefined): string {
+  return `exec 1<>"$K8TS_OUT" 2<>"$K8TS_ERR"; ${shimStdinLines(stdio)}; "$@"; code=$?; [ -z "$holder" ] || kill $holder 2>/dev/null; echo $code > "$K8TS_EXIT_FILE.tmp" && mv "$K8TS_EXIT_FILE.tmp" "$K8TS_EXIT_FILE"`;
+}
 
 /**
  * Copies a container's stdout/stderr FIFOs into its CRI log file. The FIFOs are opened
@@ -46,14 +50,18 @@ export class LogPump {
   /** Resolves when both streams reached EOF (every writer closed) or the pump was closed. */
   readonly done: Promise<void>;
 
-  constructor(files: ProcessFiles, logPath: string, rotation: LogRotation) {
+  /** `tap` sees every chunk as it is read (live attach). */
+  constructor(files: ProcessFiles, logPath: string, rotation: LogRotation, tap?: (stream: LogStream, chunk: Buffer) => void) {
     this.writer = new CriLogWriter(logPath, rotation);
     const ends: Promise<void>[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const fd = openSync(files.fifos[stream], constants.O_RDONLY | constants.O_NONBLOCK);
       const socket = new net.Socket({ fd, readable: true, writable: false });
       this.sockets.push(socket);
-      socket.on('data', (chunk: Buffer) => this.writer.write(stream, chunk));
+      socket.on('data', (chunk: Buffer) => {
+        this.writer.write(stream, chunk);
+        tap?.(stream, chunk);
+      });
       ends.push(
         new Promise<void>((resolve) => {
           socket.once('close', () => {
@@ -126,7 +134,14 @@ export async function readExitFile(files: ProcessFiles): Promise<{ code: number;
  * up first. The agent holds a write end of each FIFO until then, so its readers never see
  * end-of-file before the shim has them open.
  */
-export async function launchContainer(cli: OciCli, id: string, files: ProcessFiles, host: Host, startLogPump: () => void): Promise<LaunchResult> {
+export async function launchContainer(
+  cli: OciCli,
+  id: string,
+  files: ProcessFiles,
+  host: Host,
+  startLogPump: () => void,
+  stdio?: { files: StdioFiles; tty: boolean },
+): Promise<LaunchResult> {
   await Promise.all([unlink(files.pidFile), unlink(files.exitFile), unlink(files.runtimeLog)].map((p) => p.catch(() => undefined)));
   startLogPump();
   const holders = [openSync(files.fifos.stdout, constants.O_RDWR), openSync(files.fifos.stderr, constants.O_RDWR)];
@@ -137,9 +152,10 @@ export async function launchContainer(cli: OciCli, id: string, files: ProcessFil
   });
   watcher.on('error', () => undefined);
   try {
-    const argv = cli.argv(cli.runArgs({ log: files.runtimeLog, pidFile: files.pidFile, bundle: files.bundle, id }));
-    const env = `K8TS_EXIT_FILE=${shellQuote(files.exitFile)} K8TS_OUT=${shellQuote(files.fifos.stdout)} K8TS_ERR=${shellQuote(files.fifos.stderr)}`;
-    await host.shell(`${env} setsid -f /bin/sh -c ${shellQuote(shimScript)} k8ts-shim ${argv.map(shellQuote).join(' ')}`, { output: false });
+    const runArgv = cli.argv(cli.runArgs({ log: files.runtimeLog, pidFile: files.pidFile, bundle: files.bundle, id }));
+    const argv = stdio?.tty ? ttyWrappedArgv(runArgv, stdio.files) : runArgv;
+    const env = `K8TS_EXIT_FILE=${shellQuote(files.exitFile)} K8TS_OUT=${shellQuote(files.fifos.stdout)} K8TS_ERR=${shellQuote(files.fifos.stderr)} SHELL=/bin/sh`;
+    await host.shell(`${env} setsid -f /bin/sh -c ${shellQuote(shimScript(stdio?.files))} k8ts-shim ${argv.map(shellQuote).join(' ')}`, { output: false });
     const deadline = Date.now() + 60_000;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       if (existsSync(files.pidFile)) {

@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+
 /**
  * The runtime contract of the agent (a small CRI): pod sandboxes and containers. The pod
  * workers speak only this interface, so a simulated node can stand in for runc.
@@ -56,6 +58,37 @@ export interface ContainerSecurity {
   noNewPrivileges?: boolean;
 }
 
+/** The pod spec's `stdin`, `stdinOnce` and `tty` of a container. */
+export interface ContainerStdioConfig {
+  /** Keep stdin open for attach (`kubectl run -i`). */
+  stdin: boolean;
+  /** Close stdin once the first attach ends. */
+  stdinOnce: boolean;
+  /** Run the main process on a terminal. */
+  tty: boolean;
+}
+
+/**
+ * The live stdio of a running container's main process, for `kubectl attach`.
+ *
+ * @example
+ * const live = runtime.attachStdio?.(id);
+ * const stop = live?.subscribe((stream, chunk) => process.stdout.write(chunk));
+ */
+export interface LiveStdio {
+  readonly stdin: boolean;
+  readonly stdinOnce: boolean;
+  readonly tty: boolean;
+  /** Receives the process's output from now on; returns the unsubscribe function. */
+  subscribe(listener: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): () => void;
+  /** A writer into the process's stdin (closing it does not close stdin); undefined without stdin or once closed. */
+  openStdin(): Writable | undefined;
+  /** Closes the process's stdin for good: it reads end-of-file (stdinOnce). */
+  closeStdin(): void;
+  /** Sets the size of the container's terminal (tty only). */
+  resize(size: { width: number; height: number }): void;
+}
+
 /** A container to create: the process, its root filesystem (image layers) and where its logs go. */
 export interface ContainerConfig {
   name: string;
@@ -72,6 +105,8 @@ export interface ContainerConfig {
   logPath: string;
   /** Opaque key/values kept with the container and returned by state()/list() (pod uid, attempt …). */
   labels: Record<string, string>;
+  /** stdin / tty of the main process; absent: stdin on /dev/null, no terminal. */
+  stdio?: ContainerStdioConfig;
 }
 
 /** Exit information of a finished container. */
@@ -124,6 +159,8 @@ export interface ContainerRuntime {
   delete(id: string): Promise<void>;
   state(id: string): Promise<ContainerInfo | undefined>;
   list(): Promise<ContainerInfo[]>;
+  /** The live stdio of a running container, when the runtime keeps it (attach with input). */
+  attachStdio?(id: string): { live: LiveStdio; exited: Promise<void> } | undefined;
   /** Called once per container exit (also for exits noticed after an agent restart). */
   onExit(handler: (info: ContainerInfo) => void): void;
   /** Stops watching containers (they keep running). */

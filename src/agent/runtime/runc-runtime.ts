@@ -14,9 +14,12 @@ import type {
   ContainerInfo,
   ContainerRuntime,
   ContainerState,
+  ContainerStdioConfig,
+  LiveStdio,
   SandboxConfig,
   SandboxStatus,
 } from './container-runtime.js';
+import { ContainerStdio, makeStdinFifoCommand, stdioFiles } from './container-stdio.js';
 import { netnsPath } from './netns.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { ociSpec } from './oci-spec.js';
@@ -54,6 +57,7 @@ interface ContainerMeta {
   cgroupsPath: string;
   startedAt?: number;
   pid?: number;
+  stdio?: ContainerStdioConfig;
 }
 
 interface Tracked {
@@ -66,6 +70,8 @@ interface Tracked {
   exiting?: Promise<void>;
   /** Watches the bundle for the shim's exit file. */
   watcher?: FSWatcher;
+  /** Live stdio for attach (containers with stdin or a terminal get input too). */
+  stdio: ContainerStdio;
 }
 
 /**
@@ -149,7 +155,7 @@ export class RuncRuntime implements ContainerRuntime {
       return;
     }
     const files = processFiles(dir);
-    const t: Tracked = { meta, files, state: { phase: 'created' }, exitWaiters: [] };
+    const t: Tracked = { meta, files, state: { phase: 'created' }, exitWaiters: [], stdio: liveStdio(meta, dir) };
     this.containers.set(id, t);
     const recorded = await readFile(join(dir, 'exit.json'), 'utf8').catch(() => undefined);
     if (recorded) {
@@ -160,7 +166,7 @@ export class RuncRuntime implements ContainerRuntime {
     const st = await this.cli.state(id).catch(() => undefined);
     if (st?.status === 'running' || st?.status === 'paused') {
       t.state = { phase: 'running', pid: st.pid, startedAt: meta.startedAt ?? meta.createdAt };
-      t.pump = new LogPump(files, meta.logPath, this.rotation);
+      t.pump = new LogPump(files, meta.logPath, this.rotation, (stream, chunk) => t.stdio.publish(stream, chunk));
       this.watchExit(t);
       return;
     }
@@ -235,13 +241,15 @@ export class RuncRuntime implements ContainerRuntime {
     mkdirSync(dir, { recursive: true });
     const cgroupsPath = `${sb.cgroupParent}/${id}`;
     try {
-      // The rootfs and the FIFOs for stdout/stderr, in one host command.
-      await mountOverlay(overlayDirsIn(dir, config.layers), this.host, makeFifosCommand(processFiles(dir)), { fresh: true });
+      // The rootfs and the FIFOs for stdout/stderr (and stdin), in one host command.
+      const fifos = [makeFifosCommand(processFiles(dir)), ...(needsStdinFifo(config.stdio) ? [makeStdinFifoCommand(stdioFiles(dir))] : [])].join(' && ');
+      await mountOverlay(overlayDirsIn(dir, config.layers), this.host, fifos, { fresh: true });
       const podDir = this.dirs.pod(sandboxId);
       const shared = Object.entries(sandboxFileTargets).map(([file, target]) => ({ hostPath: join(podDir, file), containerPath: target }));
       const spec = ociSpec({
         args: config.args,
-        env: config.env,
+        // containerd gives a terminal TERM=xterm.
+        env: config.stdio?.tty && !config.env.some((e) => e.startsWith('TERM=')) ? [...config.env, 'TERM=xterm'] : config.env,
         cwd: config.workingDir,
         user: config.user,
         hostname: sb.config.hostname,
@@ -252,14 +260,16 @@ export class RuncRuntime implements ContainerRuntime {
         resources: config.resources,
         security: config.security,
       });
+      // A pod's tty: true (runc makes the console; see container-stdio.ts).
+      if (config.stdio?.tty) (spec.process as { terminal: boolean }).terminal = true;
       writeFileSync(join(dir, 'config.json'), JSON.stringify(spec));
     } catch (err) {
       await this.cleanBundle(dir);
       throw err;
     }
-    const meta: ContainerMeta = { id, sandboxId, name: config.name, labels: config.labels, createdAt: Date.now(), logPath: config.logPath, cgroupsPath };
+    const meta: ContainerMeta = { id, sandboxId, name: config.name, labels: config.labels, createdAt: Date.now(), logPath: config.logPath, cgroupsPath, ...(config.stdio ? { stdio: config.stdio } : {}) };
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
-    const t: Tracked = { meta, files: processFiles(dir), state: { phase: 'created' }, exitWaiters: [] };
+    const t: Tracked = { meta, files: processFiles(dir), state: { phase: 'created' }, exitWaiters: [], stdio: liveStdio(meta, dir) };
     this.containers.set(id, t);
     return this.info(t);
   }
@@ -269,7 +279,9 @@ export class RuncRuntime implements ContainerRuntime {
     if (t.state.phase !== 'created') throw new Error(`container ${id} is ${t.state.phase}, not created`);
     let result: LaunchResult;
     try {
-      result = await launchContainer(this.cli, id, t.files, this.host, () => (t.pump = new LogPump(t.files, t.meta.logPath, this.rotation)));
+      const pump = (): LogPump => (t.pump = new LogPump(t.files, t.meta.logPath, this.rotation, (stream, chunk) => t.stdio.publish(stream, chunk)));
+      const stdio = needsStdinFifo(t.meta.stdio) ? { files: stdioFiles(t.files.bundle), tty: t.meta.stdio?.tty ?? false } : undefined;
+      result = await launchContainer(this.cli, id, t.files, this.host, pump, stdio);
     } catch (err) {
       result = { kind: 'failed', exitCode: 128, message: err instanceof Error ? err.message : String(err), finishedAt: Date.now() };
     }
@@ -377,6 +389,12 @@ export class RuncRuntime implements ContainerRuntime {
     await rm(dir, { recursive: true, force: true });
   }
 
+  attachStdio(id: string): { live: LiveStdio; exited: Promise<void> } | undefined {
+    const t = this.containers.get(id);
+    if (!t || t.state.phase !== 'running') return undefined;
+    return { live: t.stdio, exited: new Promise<void>((resolve) => t.exitWaiters.push(resolve)) };
+  }
+
   async state(id: string): Promise<ContainerInfo | undefined> {
     const t = this.containers.get(id);
     return t ? this.info(t) : undefined;
@@ -391,6 +409,15 @@ export class RuncRuntime implements ContainerRuntime {
     const rec = this.sandboxes.get(sandboxId);
     return rec?.netnsName ? netnsPath(rec.netnsName) : undefined;
   }
+}
+
+/** Containers with stdin or a terminal get a stdin FIFO (a terminal without input must not read end-of-file). */
+function needsStdinFifo(stdio: ContainerStdioConfig | undefined): boolean {
+  return !!stdio && (stdio.stdin || stdio.tty);
+}
+
+function liveStdio(meta: ContainerMeta, bundle: string): ContainerStdio {
+  return new ContainerStdio(meta.stdio ?? { stdin: false, stdinOnce: false, tty: false }, stdioFiles(bundle));
 }
 
 /** The container's process could not be started (the runtime's own message). */
