@@ -53,7 +53,41 @@ describe('containerEnv', () => {
       (e: Error) => e.message === "couldn't find key user in Secret shop/pw",
     );
   });
+  it('expands $(VAR) against earlier variables and service links, skips invalid envFrom keys with an event', async () => {
+    const warnings: string[] = [];
+    const env = await containerEnv(pod, {
+      name: 'c',
+      envFrom: [{ configMapRef: { name: 'odd' } }] as never,
+      env: [
+        { name: 'URL', value: 'http://$(WEB_SERVICE_HOST):$(PORT)/$$(PORT)/$(NOPE)' },
+        { name: 'PORT', value: '8080' },
+        { name: 'AGAIN', value: '$(PORT)$' },
+        { name: 'WEB_SERVICE_HOST', value: 'mine' },
+      ] as never,
+    }, { ...sources, configMap: async () => ({ 'good.key': 'v', 'a=b': 'x', '': 'y' }) }, { ...ctx, serviceEnv: [['WEB_SERVICE_HOST', '10.43.0.9']], warn: (r, m) => warnings.push(`${r}: ${m}`) });
+    assert.deepEqual(Object.fromEntries(env), { 'good.key': 'v', URL: 'http://10.43.0.9:$(PORT)/$(PORT)/$(NOPE)', PORT: '8080', AGAIN: '8080$', WEB_SERVICE_HOST: 'mine' });
+    assert.deepEqual(warnings, ['InvalidEnvironmentVariableNames: Keys [, a=b] from the EnvFrom configMap shop/odd were skipped since they are considered invalid environment variable names.']);
+  });
+
+  it('reads fieldRef pod and node facts, and resourceFieldRef falls back to allocatable', async () => {
+    const env = await containerEnv({ ...pod, metadata: { ...pod.metadata, annotations: { 'a/b': 'x' } } }, {
+      name: 'c',
+      env: [
+        { name: 'NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        { name: 'UID', valueFrom: { fieldRef: { fieldPath: 'metadata.uid' } } },
+        { name: 'ANN', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['a/b']" } } },
+        { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'SA', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
+        { name: 'HOST', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+        { name: 'IPS', valueFrom: { fieldRef: { fieldPath: 'status.podIPs' } } },
+        { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+        { name: 'REQ', valueFrom: { resourceFieldRef: { resource: 'requests.cpu', divisor: '1m' } } },
+      ] as never,
+    }, sources, { ...ctx, podIPs: ['10.42.0.7', 'fd00::7'] });
+    assert.deepEqual(Object.fromEntries(env), { NS: 'shop', UID: 'u-1', ANN: 'x', NODE: 'n1', SA: 'default', HOST: '10.0.0.5', IPS: '10.42.0.7,fd00::7', MEM: '4096', REQ: '0' });
+  });
 });
+
 
 describe('mergeEnv', () => {
   it('lets the pod override image env and always sets PATH and HOSTNAME', () => {

@@ -49,6 +49,31 @@ export interface EnvContext {
   podIPs: string[];
   /** Node allocatable, used when a container sets no limit. */
   allocatable: Record<string, string>;
+  /** Service link variables: `$(VAR)` in env values may name them; explicit env wins over them. */
+  serviceEnv?: [string, string][];
+  /** Records a Warning event on the pod (envFrom keys that are no valid variable names). */
+  warn?: (reason: string, message: string) => void;
+}
+
+/**
+ * A name the API accepts for an environment variable: printable ASCII other than `=`
+ * (the relaxed rule this API server validates `env[].name` with).
+ */
+export function isEnvVarName(name: string): boolean {
+  return /^[\x20-\x3c\x3e-\x7e]+$/.test(name);
+}
+
+/** Copies a ConfigMap's or Secret's data under `prefix`, skipping keys that are no variable names (with the kubelet's event). */
+function addEnvFrom(env: Map<string, string>, data: Record<string, string>, prefix: string, what: string, ns: string, name: string, ctx: EnvContext): void {
+  const invalid: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    const k = prefix + key;
+    if (!isEnvVarName(k)) invalid.push(k);
+    else env.set(k, value);
+  }
+  if (invalid.length) {
+    ctx.warn?.('InvalidEnvironmentVariableNames', `Keys [${invalid.sort().join(', ')}] from the EnvFrom ${what} ${ns}/${name} were skipped since they are considered invalid environment variable names.`);
+  }
 }
 
 function fieldValue(pod: KubeObject, path: string, ctx: EnvContext): string {
@@ -91,8 +116,9 @@ function resourceValue(pod: KubeObject, self: ContainerSpecLike, ref: NonNullabl
 
 /**
  * A container's environment as the kubelet builds it: `envFrom` sources in order (with
- * prefixes), then `env` entries (values expanded with `$(VAR)` against what came before,
- * `valueFrom` resolved). Missing ConfigMaps, Secrets or keys that are not optional throw
+ * prefixes; keys that are no variable names are skipped with an `InvalidEnvironmentVariableNames`
+ * event), then `env` entries (values expanded with `$(VAR)` against what came before and the
+ * service link variables, `valueFrom` resolved). Missing ConfigMaps, Secrets or keys that are not optional throw
  * ContainerConfigError with the kubelet's message.
  *
  * @example
@@ -110,20 +136,22 @@ export async function containerEnv(pod: KubeObject, container: ContainerSpecLike
         if (from.configMapRef.optional) continue;
         throw new ContainerConfigError(`configmap "${from.configMapRef.name}" not found`);
       }
-      for (const [k, v] of Object.entries(data)) env.set(prefix + k, v);
+      addEnvFrom(env, data, prefix, 'configMap', ns, from.configMapRef.name, ctx);
     } else if (from.secretRef) {
       const data = await sources.secret(ns, from.secretRef.name);
       if (!data) {
         if (from.secretRef.optional) continue;
         throw new ContainerConfigError(`secret "${from.secretRef.name}" not found`);
       }
-      for (const [k, v] of Object.entries(data)) env.set(prefix + k, v);
+      addEnvFrom(env, data, prefix, 'secret', ns, from.secretRef.name, ctx);
     }
   }
+  const services = Object.fromEntries(ctx.serviceEnv ?? []);
   for (const e of container.env ?? []) {
     const from = e.valueFrom;
     if (!from) {
-      env.set(e.name, expandVars(e.value ?? '', Object.fromEntries(env)));
+      // Earlier variables first, then the service links (the kubelet's mapping order).
+      env.set(e.name, expandVars(e.value ?? '', { ...services, ...Object.fromEntries(env) }));
       continue;
     }
     if (from.fieldRef) env.set(e.name, fieldValue(pod, from.fieldRef.fieldPath, ctx));

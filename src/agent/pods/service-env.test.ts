@@ -33,4 +33,12 @@ describe('service env', () => {
     const off = podServiceEnv({ ...pod, spec: { enableServiceLinks: false } }, [kubernetes, web]).map(([k]) => k);
     assert.ok(off.includes('KUBERNETES_SERVICE_PORT_HTTPS') && !off.includes('MY_WEB_SERVICE_HOST'));
   });
+
+  it('brackets IPv6 addresses and lets a namespace service named kubernetes win', () => {
+    const v6 = { metadata: { name: 'v6', namespace: 'shop' }, spec: { clusterIP: 'fd00::10', ports: [{ port: 80 }] } };
+    assert.equal(Object.fromEntries(serviceEnv(v6)).V6_PORT_80_TCP, 'tcp://[fd00::10]:80');
+    const own = { metadata: { name: 'kubernetes', namespace: 'shop' }, spec: { clusterIP: '10.43.0.99', ports: [{ port: 8443 }] } };
+    const env = Object.fromEntries(podServiceEnv({ metadata: { name: 'p', namespace: 'shop' }, spec: {} }, [kubernetes, own]));
+    assert.equal(env.KUBERNETES_SERVICE_HOST, '10.43.0.99');
+  });
 });

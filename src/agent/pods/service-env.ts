@@ -28,7 +28,9 @@ export function serviceEnv(svc: ServiceLike): [string, string][] {
     [`${name}_SERVICE_PORT`, String(ports[0]!.port)],
   ];
   for (const p of ports) if (p.name) out.push([`${name}_SERVICE_PORT_${envName(p.name)}`, String(p.port)]);
-  const url = (p: (typeof ports)[number]) => `${(p.protocol ?? 'TCP').toLowerCase()}://${ip}:${p.port}`;
+  // host:port as Go's net.JoinHostPort writes it (IPv6 in brackets).
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  const url = (p: (typeof ports)[number]) => `${(p.protocol ?? 'TCP').toLowerCase()}://${host}:${p.port}`;
   out.push([`${name}_PORT`, url(ports[0]!)]);
   for (const p of ports) {
     const proto = (p.protocol ?? 'TCP').toUpperCase();
@@ -40,16 +42,21 @@ export function serviceEnv(svc: ServiceLike): [string, string][] {
 
 /**
  * All service variables for a pod: those of the services in its namespace when
- * `enableServiceLinks` is on, plus the `kubernetes` service of `default` always.
+ * `enableServiceLinks` is on, plus the `kubernetes` service of `default` always (a service
+ * of that name in the pod's own namespace takes its place, as in the kubelet).
+ *
+ * @example
+ * podServiceEnv(pod, informer.list()); // [['KUBERNETES_SERVICE_HOST', '10.43.0.1'], …]
  */
 export function podServiceEnv(pod: KubeObject, services: ServiceLike[]): [string, string][] {
   const ns = pod.metadata.namespace;
   const links = (pod.spec as { enableServiceLinks?: boolean } | undefined)?.enableServiceLinks !== false;
   const chosen = new Map<string, ServiceLike>();
   for (const s of services) {
+    if (!s.spec?.clusterIP || s.spec.clusterIP === 'None') continue;
     if (links && s.metadata.namespace === ns) chosen.set(s.metadata.name!, s);
   }
   const master = services.find((s) => s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes');
-  if (master) chosen.set('kubernetes', master);
+  if (master && !chosen.has('kubernetes')) chosen.set('kubernetes', master);
   return [...chosen.values()].flatMap(serviceEnv);
 }
