@@ -6,7 +6,7 @@
 // Usage (root): npm run build && node dist/bench/service-proxy-bench.js [--sizes 1000,10000] [--changes 20] [--repeats 5]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { HostCommands } from '../src/network/host/host-commands.js';
+import { type CommandResult, HostCommands, type RunOptions } from '../src/network/host/host-commands.js';
 import { ProxyRuleSyncer } from '../src/network/proxy/rule-syncer.js';
 import type { Endpoint, ServicePortModel } from '../src/network/proxy/service-model.js';
 
@@ -18,6 +18,15 @@ const perService = Number(values.endpoints);
 
 const netns = `k8ts-bench-proxy-${process.pid}`;
 const root = new HostCommands();
+
+/** Keeps the last script given to `nft -f -`, to time `nft` alone on it (the floor of a sync). */
+class RecordingHost extends HostCommands {
+  lastScript = '';
+  override run(cmd: string, args: string[], opts: RunOptions = {}): Promise<CommandResult> {
+    if (cmd === 'nft' && opts.input) this.lastScript = opts.input;
+    return super.run(cmd, args, opts);
+  }
+}
 
 function ip(base: number, i: number): string {
   return `10.${base}.${(i >> 8) & 255}.${i & 255}`;
@@ -65,23 +74,28 @@ interface Measured {
   cpuMs: number;
   renderMs: number;
   lines: number;
+  bytes: number;
 }
 
 async function measure(syncer: ProxyRuleSyncer): Promise<Measured> {
   const c0 = cpuMs();
   const r = await syncer.sync();
-  return { wallMs: r.durationMs, cpuMs: cpuMs() - c0, renderMs: r.renderMs, lines: r.lines };
+  return { wallMs: r.durationMs, cpuMs: cpuMs() - c0, renderMs: r.renderMs, lines: r.lines, bytes: r.bytes };
+}
+
+function kb(bytes: number): string {
+  return bytes < 10_000 ? `${bytes} B` : `${Math.round(bytes / 1024).toLocaleString('en')} KiB`;
 }
 
 function row(size: number, label: string, ms: Measured[]): string {
   const pick = (f: (m: Measured) => number) => median(ms.map(f));
   const digits = pick((m) => m.wallMs) < 10 ? 1 : 0;
-  return `| ${size.toLocaleString('en')} | ${label} | ${pick((m) => m.wallMs).toFixed(digits)} ms | ${pick((m) => m.cpuMs).toFixed(0)} ms | ${pick((m) => m.renderMs).toFixed(digits + 1)} ms | ${ms[0]!.lines.toLocaleString('en')} |`;
+  return `| ${size.toLocaleString('en')} | ${label} | ${pick((m) => m.wallMs).toFixed(digits)} ms | ${pick((m) => m.cpuMs).toFixed(0)} ms | ${pick((m) => m.renderMs).toFixed(digits + 1)} ms | ${ms[0]!.lines.toLocaleString('en')} | ${kb(ms[0]!.bytes)} |`;
 }
 
 async function main(): Promise<void> {
   await root.run('ip', ['netns', 'add', netns]);
-  const host = new HostCommands(netns);
+  const host = new RecordingHost(netns);
   const rows: string[] = [];
   try {
     for (const size of sizes) {
@@ -95,6 +109,14 @@ async function main(): Promise<void> {
         refulls.push(await measure(syncer));
       }
       rows.push(row(size, `full rewrite of the populated table (median of ${repeats})`, refulls));
+      // The same full script through `nft -f` alone: what the kernel and nft cost without k8ts.
+      const floor: Measured[] = [];
+      for (let r = 0; r < repeats; r++) {
+        const [c0, t0] = [cpuMs(), performance.now()];
+        await host.run('nft', ['-f', '-'], { input: host.lastScript });
+        floor.push({ wallMs: performance.now() - t0, cpuMs: cpuMs() - c0, renderMs: 0, lines: host.lastScript.split('\n').length - 1, bytes: host.lastScript.length });
+      }
+      rows.push(row(size, `\`nft -f\` alone on the full script, populated table (median of ${repeats})`, floor));
       if (size !== Math.max(...sizes)) {
         await host.run('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
         continue;
@@ -118,8 +140,8 @@ async function main(): Promise<void> {
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`Services with ${perService} endpoints each over 10 nodes (every 10th also a NodePort). Wall time includes running \`nft -f\`; CPU is k8ts plus nft (user + system). Load average at the end: ${load}.\n`);
-  console.log('| Services | sync | wall | CPU | rendering (wall) | nft lines |');
-  console.log('|---:|---|---:|---:|---:|---:|');
+  console.log('| Services | sync | wall | CPU | rendering (wall) | nft lines | nft script |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
 }
 

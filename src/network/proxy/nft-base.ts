@@ -1,3 +1,5 @@
+import { sharedLbChains, sharedLbLimit, sharedLbMaps } from './shared-lb.js';
+
 /** Settings of the proxy's nft table that are fixed for its lifetime. */
 export interface BaseTableOptions {
   table: string;
@@ -19,6 +21,7 @@ export const sharedMaps: Record<string, string> = {
   'no-endpoint-nodeports': 'map { type inet_proto . inet_service : verdict ; }',
   'cluster-ips': 'set { type ipv4_addr ; }',
   hairpin: 'set { type ipv4_addr . ipv4_addr ; }',
+  ...sharedLbMaps,
 };
 
 /**
@@ -52,6 +55,7 @@ export function baseTableScript(o: BaseTableOptions): string[] {
     'ip daddr . meta l4proto . th dport vmap @service-ips',
     `fib daddr type local${o.localhostNodePorts ? '' : ' ip daddr != 127.0.0.0/8'} meta l4proto . th dport vmap @service-nodeports`,
   ]);
+  for (const [name, rules] of sharedLbChains(sharedLbLimit, 'mark-for-masq')) chain(name, rules);
   chain('reject-chain', ['meta l4proto tcp reject with tcp reset', 'reject']);
   chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services']);
   chain('nodeport-endpoints-check', ['fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports']);

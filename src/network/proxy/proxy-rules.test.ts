@@ -66,15 +66,37 @@ describe('renderPort', () => {
     ]);
   });
 
-  it('balances uniformly with a numgen cascade, or one numgen map for many endpoints', () => {
-    const three = renderPort(model({ endpoints: [ep('10.42.0.1'), ep('10.42.0.2'), ep('10.42.0.3')] }), { nodeName: 'n1' });
-    const [chain] = [...three.chains.values()];
-    assert.deepEqual(chain, [
+  it('routes common ports through the shared lb-n chains with map elements only', () => {
+    const r = renderPort(model({ nodePort: 30080, externalIPs: ['203.0.113.7'], endpoints: [ep('10.42.0.1'), ep('10.42.0.2', 'n2'), ep('10.42.0.3')] }), { nodeName: 'n1' });
+    assert.equal(r.chains.size, 0);
+    assert.deepEqual(r.elements.map((e) => `${e.map} ${e.key} ${e.value ?? ''}`.trim()), [
+      'cluster-ips 10.43.0.10',
+      'service-ips 10.43.0.10 . tcp . 80 goto lb-3',
+      'service-endpoints 10.43.0.10 . tcp . 80 . 0 10.42.0.1 . 8080',
+      'service-endpoints 10.43.0.10 . tcp . 80 . 1 10.42.0.2 . 8080',
+      'service-endpoints 10.43.0.10 . tcp . 80 . 2 10.42.0.3 . 8080',
+      'service-ips 203.0.113.7 . tcp . 80 goto external-lb-3',
+      'service-endpoints 203.0.113.7 . tcp . 80 . 0 10.42.0.1 . 8080',
+      'service-endpoints 203.0.113.7 . tcp . 80 . 1 10.42.0.2 . 8080',
+      'service-endpoints 203.0.113.7 . tcp . 80 . 2 10.42.0.3 . 8080',
+      'service-nodeports tcp . 30080 goto nodeport-lb-3',
+      'nodeport-endpoints tcp . 30080 . 0 10.42.0.1 . 8080',
+      'nodeport-endpoints tcp . 30080 . 1 10.42.0.2 . 8080',
+      'nodeport-endpoints tcp . 30080 . 2 10.42.0.3 . 8080',
+    ]);
+    // Only endpoints on this node can see their own traffic come back.
+    assert.deepEqual(r.hairpinIPs, ['10.42.0.1', '10.42.0.3']);
+  });
+
+  it('balances ports with their own chains uniformly with a numgen cascade, or one numgen map for many endpoints', () => {
+    const local = renderPort(model({ nodePort: 30080, externalPolicyLocal: true, endpoints: [ep('10.42.0.1'), ep('10.42.0.2'), ep('10.42.0.3')] }), { nodeName: 'n1' });
+    const svc = [...local.chains.entries()].find(([n]) => n.startsWith('svc-'))![1];
+    assert.deepEqual(svc, [
       'numgen random mod 3 == 0 meta l4proto tcp dnat to 10.42.0.1:8080',
       'numgen random mod 2 == 0 meta l4proto tcp dnat to 10.42.0.2:8080',
       'meta l4proto tcp dnat to 10.42.0.3:8080',
     ]);
-    assert.deepEqual(three.hairpinIPs, ['10.42.0.1', '10.42.0.2', '10.42.0.3']);
+    assert.deepEqual(local.hairpinIPs, ['10.42.0.1', '10.42.0.2', '10.42.0.3']);
     const many = renderPort(model({ endpoints: Array.from({ length: 20 }, (_, i) => ep(`10.42.1.${i + 1}`)) }), { nodeName: 'n1' });
     assert.match([...many.chains.values()][0]![0]!, /^meta l4proto tcp dnat ip to numgen random mod 20 map \{ 0 : 10\.42\.1\.1 \. 8080, /);
   });

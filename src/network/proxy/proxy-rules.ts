@@ -1,8 +1,17 @@
 import { affinitySet, endpointChain, externalChain, serviceChain } from './nft-names.js';
 import { type Endpoint, type ServicePortModel, usableEndpoints } from './service-model.js';
+import { canShareLb, type nodePortEndpointsMap, renderSharedPort, type serviceEndpointsMap } from './shared-lb.js';
 
 /** The shared maps and sets a service port puts elements into. */
-export type ProxyMap = 'service-ips' | 'service-nodeports' | 'no-endpoint-services' | 'no-endpoint-nodeports' | 'cluster-ips' | 'hairpin';
+export type ProxyMap =
+  | 'service-ips'
+  | 'service-nodeports'
+  | 'no-endpoint-services'
+  | 'no-endpoint-nodeports'
+  | 'cluster-ips'
+  | 'hairpin'
+  | typeof serviceEndpointsMap
+  | typeof nodePortEndpointsMap;
 
 /** One element of a shared map or set (`value` is a verdict for maps). */
 export interface MapElement {
@@ -66,7 +75,9 @@ function sameEndpoints(a: Endpoint[], b: Endpoint[]): boolean {
 }
 
 /**
- * Renders one service port (kube-proxy's nftables design, adapted): cluster IPs → `svc-…`
+ * Renders one service port (kube-proxy's nftables design, adapted). Common ports (no
+ * affinity, at most 16 endpoints, external policy Cluster) only add map elements that lead
+ * to the shared `lb-n` chains (see shared-lb.ts). Others get their own chains: cluster IPs → `svc-…`
  * chain; NodePort, externalIPs and LoadBalancer IPs → `ext-…` chain, which masquerades for
  * externalTrafficPolicy Cluster and keeps client addresses for Local; no endpoints at all →
  * reject; endpoints but none usable under a Local policy → drop.
@@ -74,7 +85,7 @@ function sameEndpoints(a: Endpoint[], b: Endpoint[]): boolean {
 export function renderPort(m: ServicePortModel, ctx: RenderContext): PortRules {
   const rules: PortRules = { chains: new Map(), sets: new Map(), elements: [], hairpinIPs: [] };
   const all = usableEndpoints(m.endpoints);
-  const local = usableEndpoints(m.endpoints.filter((e) => e.nodeName === ctx.nodeName));
+  const local = m.internalPolicyLocal || m.externalPolicyLocal ? usableEndpoints(m.endpoints.filter((e) => e.nodeName === ctx.nodeName)) : [];
   const internal = m.internalPolicyLocal ? local : all;
   const affinity = m.affinitySeconds !== undefined;
   const proto = m.protocol;
@@ -89,12 +100,18 @@ export function renderPort(m: ServicePortModel, ctx: RenderContext): PortRules {
     return rules;
   }
 
-  const svc = serviceChain(m.key);
-  rules.chains.set(svc, balance(m, internal, affinity));
-  for (const ip of m.clusterIPs) rules.elements.push({ map: 'service-ips', key: `${ip} . ${proto} . ${m.port}`, value: `goto ${svc}` });
+  if (canShareLb(m, internal, hasExternal)) {
+    rules.elements.push(...renderSharedPort(m, internal));
+    rules.hairpinIPs = hairpinIPs(internal, ctx);
+    return rules;
+  }
 
   const used = new Map<string, Endpoint>();
   for (const e of internal) used.set(`${e.ip}:${e.port}`, e);
+
+  const svc = serviceChain(m.key);
+  rules.chains.set(svc, balance(m, internal, affinity));
+  for (const ip of m.clusterIPs) rules.elements.push({ map: 'service-ips', key: `${ip} . ${proto} . ${m.port}`, value: `goto ${svc}` });
 
   if (hasExternal) {
     const ext = externalChain(m.key);
@@ -118,13 +135,18 @@ export function renderPort(m: ServicePortModel, ctx: RenderContext): PortRules {
     if (m.nodePort !== undefined) rules.elements.push({ map: 'service-nodeports', key: `${proto} . ${m.nodePort}`, value: `goto ${ext}` });
   }
 
-  for (const e of used.values()) {
-    if (!e.nodeName || e.nodeName === ctx.nodeName) rules.hairpinIPs.push(e.ip);
-    if (!affinity) continue;
+  for (const e of affinity ? used.values() : []) {
     const set = affinitySet(m.key, e.ip, e.port);
     rules.sets.set(set, m.affinitySeconds!);
     rules.chains.set(endpointChain(m.key, e.ip, e.port), [`update @${set} { ip saddr }`, dnat(proto, e)]);
   }
-  rules.hairpinIPs = [...new Set(rules.hairpinIPs)].sort();
+  rules.hairpinIPs = hairpinIPs(used.values(), ctx);
   return rules;
+}
+
+/** Addresses of the used endpoints on this node (or of unknown node), sorted, once each. */
+function hairpinIPs(used: Iterable<Endpoint>, ctx: RenderContext): string[] {
+  const ips = new Set<string>();
+  for (const e of used) if (!e.nodeName || e.nodeName === ctx.nodeName) ips.add(e.ip);
+  return ips.size > 1 ? [...ips].sort() : [...ips];
 }

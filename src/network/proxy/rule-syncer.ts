@@ -11,8 +11,10 @@ export interface SyncResult {
   full: boolean;
   /** Service ports whose rules were (re)written or removed. */
   changedPorts: number;
-  /** Lines of nft script applied. */
+  /** Lines of nft script applied (an element command carries up to 1,000 elements). */
   lines: number;
+  /** Size of the nft script applied, in bytes (UTF-8; the script is ASCII). */
+  bytes: number;
   durationMs: number;
   /** Of which rendering the script (the rest is `nft` loading it). */
   renderMs: number;
@@ -81,9 +83,10 @@ export class ProxyRuleSyncer {
     const changes = this.collect();
     const script = full ? this.fullScript(changes) : this.partialScript(changes);
     const renderMs = performance.now() - started;
+    const text = script.length > 0 ? script.join('\n') + '\n' : '';
     let failure: unknown;
     try {
-      if (script.length > 0) await applyNft(this.host, script.join('\n') + '\n');
+      if (text) await applyNft(this.host, text);
     } catch (err) {
       failure = err;
     }
@@ -101,7 +104,7 @@ export class ProxyRuleSyncer {
     }
     this.elements.commit(full);
     this.needFull = false;
-    return { full, changedPorts: changes.size, lines: script.length, durationMs: performance.now() - started, renderMs, staleFlows };
+    return { full, changedPorts: changes.size, lines: script.length, bytes: text.length, durationMs: performance.now() - started, renderMs, staleFlows };
   }
 
   /** Renders pending Services; returns the ports that changed (undefined: removed). */
@@ -114,7 +117,8 @@ export class ProxyRuleSyncer {
         now.add(model.key);
         const rules = renderPort(model, this.ctx);
         changes.set(model.key, { model, rules });
-        this.elements.set(model.key, [...rules.elements, ...rules.hairpinIPs.map((ip) => ({ map: 'hairpin' as const, key: `${ip} . ${ip}` }))]);
+        const hairpin = rules.hairpinIPs.map((ip) => ({ map: 'hairpin' as const, key: `${ip} . ${ip}` }));
+        this.elements.set(model.key, hairpin.length ? [...rules.elements, ...hairpin] : rules.elements);
       }
       for (const key of before) {
         if (now.has(key)) continue;
@@ -135,7 +139,14 @@ export class ProxyRuleSyncer {
     const ports = new Map<string, PortRules>();
     for (const [k, p] of this.applied) if (!changes.has(k)) ports.set(k, p.rules);
     for (const [k, p] of changes) if (p) ports.set(k, p.rules);
-    return [...lines, ...this.portsBlock(ports), ...this.elementLines(this.elements.all())];
+    const out = [...lines, ...this.portsBlock(ports)];
+    for (const [map, items] of this.elements.allText()) this.pushElements(out, `add element ${t} ${map}`, items);
+    return out;
+  }
+
+  /** One `add|delete element` command per 1,000 elements (nft parses batches faster than single elements). */
+  private pushElements(out: string[], command: string, items: string[]): void {
+    for (let i = 0; i < items.length; i += 1000) out.push(`${command} { ${items.slice(i, i + 1000).join(', ')} }`);
   }
 
   /** All ports' sets and chains in nft's block syntax, which parses faster than one command per rule. */
@@ -161,7 +172,7 @@ export class ProxyRuleSyncer {
       list.push(elementText(e));
     }
     const out: string[] = [];
-    for (const [g, items] of groups) for (let i = 0; i < items.length; i += 1000) out.push(`${g} { ${items.slice(i, i + 1000).join(', ')} }`);
+    for (const [g, items] of groups) this.pushElements(out, g, items);
     return out;
   }
 
