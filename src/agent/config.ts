@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { NodeNetworkFlags } from './network/node-network-config.js';
 import type { OciRuntimeName } from './runtime/oci-cli.js';
 
 /** Node agent settings that `k8ts server` (embedded agent) and `k8ts agent` share; kubelet/k3s names. */
@@ -22,6 +23,8 @@ export interface AgentFlags {
   maxPods: number;
   /** Extra node labels (k3s --node-label). */
   nodeLabels: Record<string, string>;
+  /** The pod network (`--flannel-backend`, `--disable-kube-proxy`, `--node-netns` …). */
+  network?: Partial<NodeNetworkFlags>;
 }
 
 export const defaultAgentFlags: AgentFlags = {

@@ -8,6 +8,7 @@ import type { ServerConfig } from '../server/config.js';
 import { Agent } from './agent.js';
 import { defaultAgentFlags, defaultNodeName, type AgentConfig } from './config.js';
 import { issueNodeCredentials } from './join/node-credentials.js';
+import { nodeNetworkHook, type NodeNetworkHook } from './network/node-network-hook.js';
 
 /** The cluster DNS IP: `--cluster-dns`, else the 10th address of the service range (k3s: 10.43.0.10). */
 export function clusterDnsIP(config: Pick<ServerConfig, 'clusterDns' | 'serviceCidr'>): string {
@@ -23,6 +24,7 @@ export function embeddedAgentConfig(config: ServerConfig): AgentConfig {
     dataDir: join(config.dataDir, 'agent'),
     clusterDNS: [clusterDnsIP(config)],
     controlPlane: true,
+    network: { ...config.agent?.network, clusterCIDR: config.clusterCidr, serviceCIDR: config.serviceCidr },
   };
 }
 
@@ -33,6 +35,7 @@ export function embeddedAgentConfig(config: ServerConfig): AgentConfig {
  */
 export function embeddedAgentComponent(): ServerComponent {
   let agent: Agent | undefined;
+  let network: NodeNetworkHook | undefined;
   return {
     name: 'agent',
     async start(ctx) {
@@ -42,18 +45,21 @@ export function embeddedAgentComponent(): ServerComponent {
       const ips = config.nodeIP ? [config.nodeIP] : nodeAddresses();
       const credentials = await issueNodeCredentials(ctx.pki, config.nodeName, { ips, dnsNames: [hostname().toLowerCase()] });
       const client = new RestClient({ server: ctx.url, caPem: credentials.caCertPem, certPem: credentials.clientCertPem, keyPem: credentials.clientKeyPem });
-      agent = new Agent(config, { client, credentials, clock: ctx.clock, log });
+      network = nodeNetworkHook({ nodeName: config.nodeName, dataDir: config.dataDir, client, flags: config.network, log });
+      agent = new Agent(config, { client, credentials, network: network.network, clock: ctx.clock, log });
       try {
         await agent.start();
       } catch (err) {
         // The control plane stays useful without its node (no runc, no root …).
         log.error({ err }, 'the embedded agent could not start; this server runs no pods');
         await agent.stop().catch(() => undefined);
+        await network.stop().catch(() => undefined);
         agent = undefined;
       }
     },
     stop: async () => {
       await agent?.stop();
+      await network?.stop();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../util/log.js';
 import { Agent } from './agent.js';
 import { agentDirs, defaultNodeName, type AgentFlags } from './config.js';
 import { joinCluster } from './join/join-client.js';
+import { nodeNetworkHook } from './network/node-network-hook.js';
 
 export interface StandaloneAgentOptions {
   server: string;
@@ -31,11 +32,17 @@ async function discoverClusterDns(client: RestClient): Promise<string[]> {
   }
 }
 
+/** A running standalone agent; stop leaves pods (and their network) running for the next start. */
+export interface StandaloneAgent {
+  agent: Agent;
+  stop(): Promise<void>;
+}
+
 /**
  * `k8ts agent --server URL --token TOKEN`: joins the cluster (node certificates for the
- * token, kept in `<data-dir>/agent/tls`) and runs the node agent.
+ * token, kept in `<data-dir>/agent/tls`) and runs the node agent with its pod network.
  */
-export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promise<Agent> {
+export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promise<StandaloneAgent> {
   const nodeName = opts.nodeName ?? defaultNodeName();
   const dataDir = join(opts.dataDir, 'agent');
   const addresses = opts.flags.nodeIP ? [opts.flags.nodeIP] : nodeAddresses();
@@ -50,7 +57,19 @@ export async function startStandaloneAgent(opts: StandaloneAgentOptions): Promis
   });
   const client = new RestClient({ server: opts.server, caPem: credentials.caCertPem, certPem: credentials.clientCertPem, keyPem: credentials.clientKeyPem });
   const clusterDNS = opts.clusterDNS ? [opts.clusterDNS] : await discoverClusterDns(client);
-  const agent = new Agent({ ...opts.flags, nodeName, dataDir, clusterDNS, controlPlane: false }, { client, credentials, log: opts.log });
-  await agent.start();
-  return agent;
+  const network = nodeNetworkHook({ nodeName, dataDir, client, flags: opts.flags.network, log: opts.log });
+  const agent = new Agent({ ...opts.flags, nodeName, dataDir, clusterDNS, controlPlane: false }, { client, credentials, network: network.network, log: opts.log });
+  try {
+    await agent.start();
+  } catch (err) {
+    await network.stop().catch(() => undefined);
+    throw err;
+  }
+  return {
+    agent,
+    stop: async () => {
+      await agent.stop();
+      await network.stop();
+    },
+  };
 }

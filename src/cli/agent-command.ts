@@ -5,6 +5,7 @@ import { defaultSimulatedNodeOptions } from '../simulator/node-template.js';
 import { simulatedNodeOptionsFrom } from './node-flags.js';
 import { parseCount } from './flag-parsers.js';
 import { agentFlagsFrom, agentOptions } from './agent-flags.js';
+import { agentClusterRangeOptions } from './node-network-flags.js';
 
 const d = defaultSimulatedNodeOptions;
 
@@ -43,7 +44,7 @@ export function agentCommand(): Command {
     .addOption(new Option('--taints <list>', 'node taints key[=value]:Effect,… (as --register-with-taints)'))
     .addOption(new Option('--heartbeat <duration>', 'Lease renewal interval').default('10s'))
     .addOption(new Option('--pod-cidr <cidr>', 'range carved into the simulated nodes’ podCIDRs').default(d.podCidr));
-  for (const o of agentOptions()) cmd.addOption(o);
+  for (const o of [...agentOptions(), ...agentClusterRangeOptions()]) cmd.addOption(o);
   return cmd
     .action(async (opts: Record<string, unknown>) => {
       if (opts.simulate === undefined) {

@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { defaultAgentFlags, type AgentFlags } from '../agent/config.js';
 import { parseQuantity } from '../api/quantity.js';
 import { parseCount, parseKeyValues } from './flag-parsers.js';
+import { nodeNetworkFlagsFrom, nodeNetworkOptions } from './node-network-flags.js';
 
 const d = defaultAgentFlags;
 
@@ -37,6 +38,7 @@ export function agentOptions(): Option[] {
     new Option('--cluster-domain <domain>', 'cluster DNS domain').default(d.clusterDomain),
     new Option('--resolv-conf <file>', 'the resolv.conf pods with dnsPolicy Default inherit').default(d.resolvConf),
     new Option('--max-pods <n>', 'pods this node runs at most').default(d.maxPods).argParser(parseCount),
+    ...nodeNetworkOptions(),
   ];
 }
 
@@ -54,5 +56,6 @@ export function agentFlagsFrom(opts: Record<string, unknown>): AgentFlags {
     clusterDomain: String(opts.clusterDomain ?? d.clusterDomain),
     resolvConf: String(opts.resolvConf ?? d.resolvConf),
     maxPods: (opts.maxPods as number) ?? d.maxPods,
+    network: nodeNetworkFlagsFrom(opts),
   };
 }

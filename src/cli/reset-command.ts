@@ -11,7 +11,7 @@ export function resetCommand(): Command {
       if (opts.removeData && !looksLikeDataDir(opts.dataDir)) throw new Error(`${opts.dataDir} does not look like a k8ts data dir; not removing it`);
       const r = await resetNode({ dataDir: opts.dataDir, removeData: opts.removeData });
       process.stdout.write(
-        `removed ${r.containers} container(s), ${r.mounts} mount(s), ${r.netns} network namespace(s), ${r.cgroups} pod cgroup(s)${r.removedData ? `, and ${opts.dataDir}` : ''}\n`,
+        `removed ${r.containers} container(s), ${r.mounts} mount(s), ${r.netns} network namespace(s), ${r.cgroups} pod cgroup(s)${r.network ? ', the pod network' : ''}${r.removedData ? `, and ${opts.dataDir}` : ''}\n`,
       );
     });
 }

@@ -15,6 +15,7 @@ import { listNetns } from '../../src/agent/runtime/netns.js';
 import { mountPoints } from '../../src/agent/runtime/overlay.js';
 import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { nodeNetnsFor } from '../support/node-netns.js';
 import { Kubectl, kubectlBinary } from '../support/kubectl.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildBusyboxImage, pushImage } from '../support/test-images.js';
@@ -402,7 +403,7 @@ describe('join', () => {
   test('k8ts agent --server --token joins a second node that runs pods and serves logs', async () => {
     const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
     assert.match(token, /^K10[0-9a-f]{64}::server:[0-9a-f]+$/);
-    agent2 = spawn(process.execPath, [join(repoRoot, 'bin', 'k8ts'), 'agent', '--server', server.url, '--token', token, '--data-dir', agent2Dir, ...agentArgs(node2, '-b')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    agent2 = spawn(process.execPath, [join(repoRoot, 'bin', 'k8ts'), 'agent', '--server', server.url, '--token', token, '--data-dir', agent2Dir, '--node-netns', (await nodeNetnsFor(agent2Dir)).name, ...agentArgs(node2, '-b')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     agent2.stderr!.setEncoding('utf8').on('data', (d: string) => (log = (log + d).slice(-4000)));
     await waitFor(`node ${node2} Ready`, async () => {

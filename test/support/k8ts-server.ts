@@ -5,6 +5,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { nodeNetnsFor, type NodeNetns } from './node-netns.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const binary = join(repoRoot, 'bin', 'k8ts');
@@ -14,6 +15,8 @@ export interface TestServer {
   dataDir: string;
   kubeconfig: string;
   process: ChildProcess;
+  /** With an agent: the network namespace that is its node's host (pods' bridge, routes, nft tables). */
+  nodeNetns?: NodeNetns;
   /** Everything the server wrote to stderr so far. */
   logs(): string;
   /** An HTTPS request as the admin user. */
@@ -46,6 +49,9 @@ export async function startK8ts(opts: StartOptions = {}): Promise<TestServer> {
   rmSync(kubeconfig, { force: true });
   const args = ['server', '--data-dir', dataDir, '--https-listen-port', '0', '--bind-address', '127.0.0.1', ...(opts.agent ? [] : ['--disable-agent'])];
   if (opts.datastoreEndpoint) args.push('--datastore-endpoint', opts.datastoreEndpoint);
+  // Each server's node gets its own network namespace (servers run in parallel), cluster DNS on its link.
+  const nodeNetns = opts.agent && !opts.extraArgs?.includes('--node-netns') ? await nodeNetnsFor(dataDir) : undefined;
+  if (nodeNetns) args.push('--node-netns', nodeNetns.name, ...(opts.extraArgs?.includes('--cluster-dns-listen') ? [] : ['--cluster-dns-listen', `${nodeNetns.hostAddress}:53`]));
   args.push(...(opts.extraArgs ?? []));
   const child = spawn(process.execPath, [binary, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'info' } });
   let stderr = '';
@@ -96,6 +102,7 @@ export async function startK8ts(opts: StartOptions = {}): Promise<TestServer> {
     dataDir,
     kubeconfig,
     process: child,
+    ...(nodeNetns ? { nodeNetns } : {}),
     logs: () => stderr,
     request,
     stop: () => stopWith('SIGTERM'),

@@ -8,6 +8,7 @@ import { deleteNetns, podNetnsName } from '../runtime/netns.js';
 import { OciCli } from '../runtime/oci-cli.js';
 import { unmountAllUnder } from '../runtime/overlay.js';
 import { PodDirs } from '../runtime/sandbox-store.js';
+import { resetRecordedNodeNetwork } from './reset-network.js';
 
 export interface ResetOptions {
   /** The `--data-dir` of the server or agent (the agent's state is in `<dataDir>/agent`). */
@@ -22,6 +23,8 @@ export interface ResetReport {
   mounts: number;
   netns: number;
   cgroups: number;
+  /** Whether the node's pod network (bridge, routes, nft tables) was removed. */
+  network: boolean;
   removedData: boolean;
 }
 
@@ -48,7 +51,7 @@ export async function resetNode(opts: ResetOptions): Promise<ResetReport> {
   const agentDir = join(opts.dataDir, 'agent');
   const settings = settingsOf(agentDir);
   const dirs = agentDirs(agentDir);
-  const report: ResetReport = { containers: 0, mounts: 0, netns: 0, cgroups: 0, removedData: false };
+  const report: ResetReport = { containers: 0, mounts: 0, netns: 0, cgroups: 0, network: false, removedData: false };
   const layout = detectCgroupLayout();
   const pods = new PodDirs(dirs.pods);
   if (!settings) {
@@ -81,6 +84,8 @@ export async function resetNode(opts: ResetOptions): Promise<ResetReport> {
     }
     if (sb?.cgroupParent) cgroupParents.add(sb.cgroupParent);
   }
+  // The node's network goes once no pod uses it.
+  report.network = await resetRecordedNodeNetwork(agentDir, opts.log);
   for (const path of cgroupParents) {
     removeCgroup(layout, path);
     report.cgroups++;

@@ -15,6 +15,8 @@ export interface DnsComponentOptions {
   /** `ip:port` to listen on; default the node's primary IP, port 53. */
   listen?: string;
   clusterDomain?: string;
+  /** Where other names are forwarded: this file's nameservers (k3s: the kubelet's `--resolv-conf`); default /etc/resolv.conf. */
+  resolvConfPath?: string;
 }
 
 /**
@@ -36,6 +38,7 @@ export function dnsComponent(opts: DnsComponentOptions = {}): ServerComponent {
         host: listen.host,
         port: listen.port,
         clusterDomain: opts.clusterDomain,
+        ...(opts.resolvConfPath ? { resolvConfPath: opts.resolvConfPath } : {}),
         nameserverIP: serviceIP,
         // CoreDNS's metrics port beside the default listener; a free one beside a test port.
         metricsPort: listen.port === 0 ? 0 : dnsMetricsPort,

@@ -14,7 +14,9 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-export async function startFakeUpstream(records: Record<string, Answer[]>): Promise<FakeUpstream> {
+/** Listens on `host` (default 127.0.0.1) and `port` (default a free one; 53 for a resolv.conf nameserver). */
+export async function startFakeUpstream(records: Record<string, Answer[]>, at: { host?: string; port?: number } = {}): Promise<FakeUpstream> {
+  const host = at.host ?? '127.0.0.1';
   const seen: string[] = [];
   const answer = (raw: Buffer, transport: 'udp' | 'tcp'): Buffer => {
     const q = dnsPacket.decode(raw);
@@ -29,7 +31,7 @@ export async function startFakeUpstream(records: Record<string, Answer[]>): Prom
     return buf;
   };
   const udp = dgram.createSocket('udp4');
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
+  await new Promise<void>((r) => udp.bind(at.port ?? 0, host, r));
   const port = udp.address().port;
   udp.on('message', (msg, rinfo) => udp.send(answer(msg, 'udp'), rinfo.port, rinfo.address));
   const tcp = net.createServer((c) => {
@@ -44,7 +46,7 @@ export async function startFakeUpstream(records: Record<string, Answer[]>): Prom
     });
     c.on('error', () => c.destroy());
   });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
+  await new Promise<void>((r) => tcp.listen(port, host, r));
   return {
     port,
     seen,
