@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-packages=(etcd-server etcd-client openssl ca-certificates runc crun containernetworking-plugins nftables iproute2 conntrack busybox-static curl docker-registry skopeo attr apache2-utils bind9-dnsutils)
+packages=(etcd-server etcd-client openssl ca-certificates runc crun containernetworking-plugins nftables iproute2 conntrack busybox-static curl docker-registry skopeo attr apache2-utils bind9-dnsutils catatonit)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
