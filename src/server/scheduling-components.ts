@@ -7,6 +7,7 @@ import type { ServerComponent } from './component.js';
 import type { ServerConfig } from './config.js';
 import { leaderElectedController } from './leader-elected-component.js';
 import { podAdmissionComponent } from './pod-admission.js';
+import { serviceAccountAdmissionComponent } from './service-account-admission.js';
 import { podSubresourcesComponent } from './pod-subresources.js';
 
 /**
@@ -18,6 +19,7 @@ import { podSubresourcesComponent } from './pod-subresources.js';
 export function schedulingComponents(config: ServerConfig): ServerComponent[] {
   return [
     podAdmissionComponent(config),
+    serviceAccountAdmissionComponent(),
     podSubresourcesComponent(),
     leaderElectedController('disruption-controller', (c) => new DisruptionController(c.catalog, c.log, c.clock)),
     leaderElectedController('scheduler', (c) => schedulerRunnable(c)),

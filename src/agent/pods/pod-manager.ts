@@ -67,6 +67,11 @@ export class PodManager {
     return this.informer.list();
   }
 
+  /** Syncs the pod again now (something it waited for, like a volume's ConfigMap, arrived). */
+  wake(uid: string): void {
+    this.workers.get(uid)?.wake();
+  }
+
   get podCount(): number {
     return this.workers.size;
   }
