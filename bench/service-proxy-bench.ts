@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CommandResult, HostCommands, type RunOptions } from '../src/network/host/host-commands.js';
 import { ProxyRuleSyncer } from '../src/network/proxy/rule-syncer.js';
-import type { Endpoint, ServicePortModel } from '../src/network/proxy/service-model.js';
+import type { KubeObject } from '../src/api/types.js';
+import { type Endpoint, type ServicePortModel, servicePorts } from '../src/network/proxy/service-model.js';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, changes: { type: 'string', default: '20' }, endpoints: { type: 'string', default: '3' }, repeats: { type: 'string', default: '5' } } });
 const repeats = Number(values.repeats);
@@ -55,6 +56,35 @@ function service(i: number, salt = 0): ServicePortModel {
     internalPolicyLocal: false,
     endpoints: endpoints(i, salt),
   };
+}
+
+/** The same Service as the API has it, with its EndpointSlice (what ServiceProxy's informers hold). */
+function serviceObjects(i: number): { svc: KubeObject; slice: KubeObject } {
+  const m = service(i);
+  const meta = { name: `svc-${i}`, namespace: `ns${i % 50}` };
+  const svc: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta,
+    spec: { type: m.nodePort ? 'NodePort' : 'ClusterIP', clusterIP: m.clusterIPs[0], clusterIPs: m.clusterIPs, ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, ...(m.nodePort ? { nodePort: m.nodePort } : {}) }] },
+  };
+  const slice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `svc-${i}-abcde`, namespace: meta.namespace, labels: { 'kubernetes.io/service-name': meta.name } },
+    addressType: 'IPv4',
+    endpoints: m.endpoints.map((e) => ({ addresses: [e.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: e.nodeName })),
+    ports: [{ name: 'http', protocol: 'TCP', port: 8080 }],
+  } as KubeObject;
+  return { svc, slice };
+}
+
+/** CPU ms of this thread's process (no children) for `fn`. */
+function selfCpuMs(fn: () => void): number {
+  const c = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
 }
 
 function median(xs: number[]): number {
@@ -138,6 +168,12 @@ async function main(): Promise<void> {
   } finally {
     await root.run('ip', ['netns', 'del', netns], { allowFailure: true });
   }
+  // What ServiceProxy does before the syncer: Services and their EndpointSlices → port models.
+  const size = Math.max(...sizes);
+  const objects = Array.from({ length: size }, (_, i) => serviceObjects(i));
+  const modelMs: number[] = [];
+  for (let r = 0; r < repeats; r++) modelMs.push(selfCpuMs(() => objects.forEach(({ svc, slice }) => servicePorts(svc, [slice]))));
+  rows.push(`| ${size.toLocaleString('en')} | Services + EndpointSlices → port models (ServiceProxy's bookkeeping before a full sync, median of ${repeats}) | | ${median(modelMs).toFixed(0)} ms | | | |`);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`Services with ${perService} endpoints each over 10 nodes (every 10th also a NodePort). Wall time includes running \`nft -f\`; CPU is k8ts plus nft (user + system). Load average at the end: ${load}.\n`);
   console.log('| Services | sync | wall | CPU | rendering (wall) | nft lines | nft script |');
