@@ -161,6 +161,22 @@ test('concurrent pulls of one image share one download', async () => {
   assert.deepEqual(readdirSync(join(root, 'layers/tmp')), []);
 });
 
+test('a pull without credentials does not share a concurrent pull that has them', async () => {
+  const user = { username: 'k8ts', password: 'secret' };
+  const secured = await startRegistry({ htpasswd: [user] });
+  try {
+    await pushImage(secured.url, 'k8ts/private', '1', busybox, user);
+    const images = await open();
+    const ref = `${secured.host}/k8ts/private:1`;
+    const [withCreds, without] = await Promise.allSettled([images.ensureImage(ref, 'Always', { auth: [user] }), images.ensureImage(ref, 'Always')]);
+    assert.equal(withCreds.status, 'fulfilled');
+    assert.equal(without.status, 'rejected');
+    assert.match(String((without as PromiseRejectedResult).reason), /unauthorized: authentication required/);
+  } finally {
+    await secured.stop();
+  }
+});
+
 test('registries.yaml mirror: docker.io/library/NAME:TAG resolves to the local registry', async () => {
   await pushImage(registry.url, 'library/k8ts-mirrored', '3.1', busybox);
   await pushImage(registry.url, 'mirror-project/app', '7', busybox);

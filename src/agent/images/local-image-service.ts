@@ -2,6 +2,7 @@
  * The agent's ImageService: a local content store plus registry pulls, with the kubelet's
  * `imagePullPolicy` semantics. Concurrent requests for one image share one pull.
  */
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { importArchive, type ImportOptions } from './image-import.js';
 import { ImagePuller } from './image-puller.js';
@@ -88,7 +89,10 @@ export class LocalImageService implements ImageService {
   /** Pulls unconditionally (`k8ts image pull`, policy Always); unchanged layers are not fetched again. */
   async pull(image: string | ImageRef, opts: { auth?: RegistryAuth[]; onProgress?: (p: PullProgress) => void } = {}): Promise<ImageInfo> {
     const ref = typeof image === 'string' ? parse(image) : image;
-    const rec = await this.pulls.do(ref.ref, () => this.puller.pull({ ref, auth: opts.auth, onProgress: opts.onProgress }));
+    // Pulls share a download only when they present the same credentials: a pod without
+    // any must not get a private image by arriving while another pod pulls it.
+    const key = `${ref.ref}\0${createHash('sha256').update(JSON.stringify(opts.auth ?? [])).digest('hex')}`;
+    const rec = await this.pulls.do(key, () => this.puller.pull({ ref, auth: opts.auth, onProgress: opts.onProgress }));
     const info = await this.store.imageInfo(rec);
     if (!info) throw new ImagePullError(`image ${ref.ref} was pulled but its content is incomplete`, 'Content');
     return info;
