@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { KubeObject } from '../../api/types.js';
 import { podHostname } from '../../network/dns/hosts-file.js';
 import type { ImageInfo } from '../images/image-service.js';
 import type { ContainerConfig } from '../runtime/container-runtime.js';
 import { containerArgv } from './command.js';
-import { containerResources, containerSecurity } from './container-resources.js';
+import { containerResources } from './container-resources.js';
 import { labels } from './container-labels.js';
 import { containerUser } from './container-user.js';
 import { ContainerConfigError, containerEnv, mergeEnv, type EnvContext, type EnvSources } from './env.js';
 import type { PodPaths } from './pod-paths.js';
+import { containerSecurity } from './security-context.js';
+import { containerVolumeMounts, type VolumeMountSpec } from '../volumes/container-mounts.js';
+import type { MountedVolume } from '../volumes/volume-types.js';
 
 /** The parts of a pod's container spec the agent reads. */
 export interface ContainerSpec {
@@ -27,6 +30,7 @@ export interface ContainerSpec {
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
   restartPolicy?: string;
+  volumeMounts?: VolumeMountSpec[];
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
@@ -46,6 +50,8 @@ export interface ConfigContext extends EnvContext {
   serviceEnv?: [string, string][];
   paths: PodPaths;
   memoryCapacity: number;
+  /** The pod's volumes as the volume manager set them up, by name. */
+  volumes?: Map<string, MountedVolume>;
 }
 
 /**
@@ -54,16 +60,15 @@ export interface ConfigContext extends EnvContext {
  * let the agent rebuild the pod from the runtime after a restart.
  */
 export async function containerConfig(pod: KubeObject, c: ContainerSpec, image: ImageInfo, attempt: number, init: boolean, ctx: ConfigContext): Promise<ContainerConfig> {
-  const spec = (pod.spec ?? {}) as { securityContext?: Record<string, unknown> };
   const status = (pod.status ?? {}) as { qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort' };
   const podEnv = await containerEnv(pod, c as never, ctx.sources, ctx);
   const envMap = Object.fromEntries([...(ctx.serviceEnv ?? []), ...podEnv]);
   const args = containerArgv(c, image.config, envMap);
   if (args.length === 0) throw new ContainerConfigError('no command specified');
   const hostname = podHostname(pod);
-  const user = containerUser(image.config.user, image.layers, spec.securityContext as never, c.securityContext as never, pod.metadata.name ?? '', c.name);
+  const user = containerUser(image.config.user, image.layers, pod, c as never);
   const uid = pod.metadata.uid!;
-  const mounts: ContainerConfig['mounts'] = [];
+  const mounts: ContainerConfig['mounts'] = containerVolumeMounts(c.name, c.volumeMounts, ctx.volumes, envMap);
   let terminationFile: string | undefined;
   if (c.terminationMessagePath) {
     terminationFile = ctx.paths.terminationLog(uid, c.name, attempt);
@@ -81,7 +86,8 @@ export async function containerConfig(pod: KubeObject, c: ContainerSpec, image: 
     user,
     mounts,
     resources: containerResources(c.resources, status.qosClass ?? 'BestEffort', ctx.memoryCapacity),
-    security: containerSecurity(c.securityContext as never),
+    // Localhost seccomp profiles live in `<agent data dir>/seccomp` (the kubelet's `<root-dir>/seccomp`).
+    security: containerSecurity(pod, c as never, join(dirname(ctx.paths.podsDir), 'seccomp')),
     logPath: ctx.paths.containerLog(pod, c.name, attempt),
     ...(c.stdin || c.tty ? { stdio: { stdin: !!c.stdin, stdinOnce: !!c.stdinOnce, tty: !!c.tty } } : {}),
     labels: {

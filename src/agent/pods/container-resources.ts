@@ -1,5 +1,5 @@
 import { parseQuantity, quantityMilliValue } from '../../api/quantity.js';
-import type { ContainerResources, ContainerSecurity } from '../runtime/container-runtime.js';
+import type { ContainerResources } from '../runtime/container-runtime.js';
 
 interface ResourcesLike {
   limits?: Record<string, string>;
@@ -46,21 +46,4 @@ export function containerResources(res: ResourcesLike | undefined, qos: 'Guarant
     out.oomScoreAdj = adj;
   }
   return out;
-}
-
-interface SecurityContextLike {
-  privileged?: boolean;
-  readOnlyRootFilesystem?: boolean;
-  allowPrivilegeEscalation?: boolean;
-  capabilities?: { add?: string[]; drop?: string[] };
-}
-
-export function containerSecurity(sc: SecurityContextLike | undefined): ContainerSecurity {
-  return {
-    privileged: sc?.privileged === true,
-    readOnlyRootFilesystem: sc?.readOnlyRootFilesystem === true,
-    noNewPrivileges: sc?.allowPrivilegeEscalation === false,
-    capAdd: sc?.capabilities?.add ?? [],
-    capDrop: sc?.capabilities?.drop ?? [],
-  };
 }

@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KubeObject } from '../../api/types.js';
 import { ContainerConfigError } from './env.js';
-
-interface SecurityContextLike {
-  runAsUser?: number;
-  runAsGroup?: number;
-  runAsNonRoot?: boolean;
-  supplementalGroups?: number[];
-  fsGroup?: number;
-}
+import { podDescription } from './pod-events.js';
+import { effectiveSecurityContext, type ContainerSecurityContextSpec, type EffectiveSecurityContext, type PodSecurityContextSpec } from './security-context.js';
 
 /** Reads `/etc/<file>` from the topmost image layer that has it. */
 function readImageFile(layers: readonly string[], file: string): string | undefined {
@@ -43,45 +38,86 @@ function groupId(text: string | undefined, name: string): number | undefined {
 
 const numeric = (s: string) => /^\d+$/.test(s);
 
+/** Groups of the image's /etc/group that list `user` as a member (containerd adds them). */
+function memberGroups(text: string | undefined, user: string | undefined): number[] {
+  if (!user) return [];
+  const out: number[] = [];
+  for (const line of (text ?? '').split('\n')) {
+    const [name, , gid, members = ''] = line.split(':');
+    if (name === undefined || gid === undefined || !numeric(gid) || name === user) continue;
+    if (members.split(',').map((m) => m.trim()).includes(user)) out.push(Number(gid));
+  }
+  return out;
+}
+
 /**
- * The uid/gid a container runs as: the security context (container over pod) wins, else the
- * image's USER (`uid`, `uid:gid`, `name`, `name:group`, names looked up in the image's
- * /etc/passwd and /etc/group), else root. Enforces `runAsNonRoot` with the kubelet's messages.
+ * The kubelet's runAsNonRoot check, made before the runtime resolves user names: an explicit
+ * runAsUser 0, an image that runs as root (no USER, or uid 0), or an image USER given by name
+ * (it cannot be verified) refuse to start with CreateContainerConfigError.
+ */
+function verifyRunAsNonRoot(sc: EffectiveSecurityContext, imageUser: string, pod: KubeObject, container: string): void {
+  if (!sc.runAsNonRoot) return;
+  const ref = JSON.stringify(podDescription(pod));
+  if (sc.runAsUser !== undefined) {
+    if (sc.runAsUser === 0) throw new ContainerConfigError(`container's runAsUser breaks non-root policy (pod: ${ref}, container: ${container})`);
+    return;
+  }
+  const userPart = imageUser.split(':')[0] ?? '';
+  if (userPart === '' || (numeric(userPart) && Number(userPart) === 0)) {
+    throw new ContainerConfigError(`container has runAsNonRoot and image will run as root (pod: ${ref}, container: ${container})`);
+  }
+  if (!numeric(userPart)) {
+    throw new ContainerConfigError(`container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root (pod: ${ref}, container: ${container})`);
+  }
+}
+
+/**
+ * The uid/gid and groups a container runs as: the security context (container over pod) wins,
+ * else the image's USER (`uid`, `uid:gid`, `name`, `name:group`, names looked up in the
+ * image's /etc/passwd and /etc/group), else root. Enforces `runAsNonRoot` with the kubelet's
+ * messages. The groups are containerd's: the primary gid, the image's groups that list the
+ * user (unless `supplementalGroupsPolicy: Strict`), then fsGroup and supplementalGroups.
  *
  * @example
- * containerUser(image.config.user, image.layers, pod.spec.securityContext, c.securityContext, 'web', 'web');
+ * containerUser(image.config.user, image.layers, pod, pod.spec.containers[0]);
+ * // { uid: 1000, gid: 1000, additionalGids: [1000, 2000] }
  */
 export function containerUser(
   imageUser: string | undefined,
   layers: readonly string[],
-  podSc: SecurityContextLike | undefined,
-  sc: SecurityContextLike | undefined,
-  podName: string,
-  containerName: string,
+  pod: KubeObject,
+  container: { name: string; securityContext?: ContainerSecurityContextSpec },
 ): { uid: number; gid: number; additionalGids: number[] } {
+  const podSc = (pod.spec as { securityContext?: PodSecurityContextSpec } | undefined)?.securityContext;
+  const sc = effectiveSecurityContext(podSc, container.securityContext);
+  verifyRunAsNonRoot(sc, imageUser ?? '', pod, container.name);
   const [userPart = '', groupPart] = (imageUser ?? '').split(':');
-  let uid = sc?.runAsUser ?? podSc?.runAsUser;
-  let gid = sc?.runAsGroup ?? podSc?.runAsGroup;
+  let uid = sc.runAsUser;
+  let gid = sc.runAsGroup;
+  const entries = passwdEntries(readImageFile(layers, 'passwd'));
+  let userName: string | undefined;
   if (uid === undefined && userPart) {
-    const nonRoot = sc?.runAsNonRoot ?? podSc?.runAsNonRoot;
-    if (!numeric(userPart) && nonRoot) {
-      throw new ContainerConfigError(`container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root (pod: "${podName}", container: ${containerName})`);
-    }
-    const entries = passwdEntries(readImageFile(layers, 'passwd'));
     const entry = numeric(userPart) ? entries.find((e) => e.uid === Number(userPart)) : entries.find((e) => e.name === userPart);
     if (!numeric(userPart) && !entry) throw new ContainerConfigError(`unable to find user ${userPart}: no matching entries in passwd file`);
     uid = numeric(userPart) ? Number(userPart) : entry!.uid;
+    userName = entry?.name;
     if (gid === undefined && !groupPart) gid = entry?.gid;
   }
+  uid ??= 0;
+  if (userName === undefined) {
+    const entry = entries.find((e) => e.uid === uid);
+    userName = entry?.name;
+    // A uid the image knows takes its primary group, as runc's user lookup does.
+    if (gid === undefined && !groupPart && entry) gid = entry.gid;
+  }
+  let groupText: string | undefined;
   if (gid === undefined && groupPart) {
-    gid = numeric(groupPart) ? Number(groupPart) : groupId(readImageFile(layers, 'group'), groupPart);
+    groupText = readImageFile(layers, 'group');
+    gid = numeric(groupPart) ? Number(groupPart) : groupId(groupText, groupPart);
     if (gid === undefined) throw new ContainerConfigError(`unable to find group ${groupPart}: no matching entries in group file`);
   }
-  uid ??= 0;
   gid ??= 0;
-  if ((sc?.runAsNonRoot ?? podSc?.runAsNonRoot) && uid === 0) {
-    throw new ContainerConfigError(`container has runAsNonRoot and image will run as root (pod: "${podName}", container: ${containerName})`);
-  }
-  const additionalGids = [...(podSc?.supplementalGroups ?? []), ...(podSc?.fsGroup !== undefined ? [podSc.fsGroup] : [])];
+  const imageGroups = podSc?.supplementalGroupsPolicy === 'Strict' ? [] : memberGroups(groupText ?? readImageFile(layers, 'group'), userName);
+  const additionalGids = [gid, ...imageGroups, ...(podSc?.fsGroup !== undefined ? [podSc.fsGroup] : []), ...(podSc?.supplementalGroups ?? [])];
   return { uid, gid, additionalGids: [...new Set(additionalGids)] };
 }

@@ -5,6 +5,7 @@ import { agentDirs } from '../config.js';
 import type { AgentSettingsFile } from '../agent.js';
 import { detectCgroupLayout, removeCgroup, removeCgroupIfEmpty } from '../runtime/cgroups.js';
 import { deleteNetns, podNetnsName } from '../runtime/netns.js';
+import { stopPidHolder } from '../runtime/pid-holder.js';
 import { OciCli } from '../runtime/oci-cli.js';
 import { unmountAllUnder } from '../runtime/overlay.js';
 import { PodDirs } from '../runtime/sandbox-store.js';
@@ -77,6 +78,8 @@ export async function resetNode(opts: ResetOptions): Promise<ResetReport> {
   const cgroupParents = new Set<string>();
   for (const uid of await pods.podUids()) {
     const sb = await pods.readSandbox(uid);
+    // A shared PID namespace's holder process (shareProcessNamespace).
+    stopPidHolder(sb?.pidHolder);
     const name = sb ? sb.netnsName : podNetnsName(uid);
     if (name && existsSync(join('/var/run/netns', name))) {
       await deleteNetns(name);

@@ -78,10 +78,12 @@ export function containerCapabilities(sec: { privileged?: boolean; capAdd?: stri
 }
 
 /**
- * The OCI `process.capabilities`: bounding, effective and permitted all hold the set, for
- * root and non-root users alike (containerd does not clear them for non-root users, so a
- * `runAsUser: 1000` container may still bind port 80 with NET_BIND_SERVICE); inheritable and
- * ambient stay empty.
+ * The OCI `process.capabilities` as containerd writes them: bounding, effective and permitted
+ * hold the set whatever the user; inheritable and ambient stay empty. For a non-root user the
+ * kernel then clears effective and permitted at exec (no ambient or file capabilities), so a
+ * `runAsUser: 1000` container has none — it binds port 80 only with the pod sysctl
+ * `net.ipv4.ip_unprivileged_port_start`, as on a containerd node. For root the bounding set is
+ * what counts: dropping NET_BIND_SERVICE or NET_RAW takes it away.
  */
 export function ociCapabilities(caps: string[]): Record<string, string[]> {
   return { bounding: caps, effective: caps, permitted: caps };

@@ -1,4 +1,6 @@
 import type { BindMount, ContainerResources, ContainerSecurity } from './container-runtime.js';
+import { ociBindMounts, rootfsPropagation } from '../volumes/oci-mounts.js';
+import { containerCapabilities, hostDevices, maskedPaths, ociCapabilities, ociSeccomp, readonlyPaths } from './oci-security.js';
 
 /** Everything config.json needs beyond the defaults every container shares. */
 export interface OciSpecInput {
@@ -11,59 +13,12 @@ export interface OciSpecInput {
   netnsPath?: string;
   /** Stay in the host's network namespace. */
   hostNetwork?: boolean;
+  /** The pod's shared PID namespace (`/proc/<pid>/ns/pid`), for `security.pidNamespace: 'pod'`. */
+  pidnsPath?: string;
   cgroupsPath: string;
   mounts: BindMount[];
   resources: ContainerResources;
   security: ContainerSecurity;
-}
-
-/** The capabilities a container gets by default (containerd's and Docker's default set). */
-export const defaultCapabilities = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FSETID',
-  'CAP_FOWNER',
-  'CAP_MKNOD',
-  'CAP_NET_RAW',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETFCAP',
-  'CAP_SETPCAP',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT',
-  'CAP_KILL',
-  'CAP_AUDIT_WRITE',
-];
-
-/** Every capability (privileged containers); runc drops those the kernel lacks. */
-const allCapabilities = [
-  ...defaultCapabilities,
-  'CAP_DAC_READ_SEARCH', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE',
-  'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_LEASE', 'CAP_AUDIT_CONTROL', 'CAP_MAC_OVERRIDE',
-  'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
-];
-
-const maskedPaths = [
-  '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
-  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
-];
-const readonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
-
-/** Kubernetes spells capabilities without the prefix (`NET_ADMIN`); OCI wants `CAP_NET_ADMIN`. */
-function capName(c: string): string {
-  const up = c.toUpperCase();
-  return up.startsWith('CAP_') ? up : `CAP_${up}`;
-}
-
-function capabilities(sec: ContainerSecurity): string[] {
-  if (sec.privileged) return allCapabilities;
-  const drop = new Set((sec.capDrop ?? []).map(capName));
-  const base = drop.has('CAP_ALL') ? [] : defaultCapabilities.filter((c) => !drop.has(c));
-  const add = (sec.capAdd ?? []).map(capName);
-  if (add.includes('CAP_ALL')) return allCapabilities;
-  return [...new Set([...base, ...add])];
 }
 
 function linuxResources(r: ContainerResources, privileged: boolean): Record<string, unknown> {
@@ -88,9 +43,13 @@ function linuxResources(r: ContainerResources, privileged: boolean): Record<stri
  */
 export function ociSpec(input: OciSpecInput): Record<string, unknown> {
   const sec = input.security;
-  const caps = capabilities(sec);
+  const caps = containerCapabilities(sec);
+  const seccomp = ociSeccomp(sec.seccomp, sec.privileged ?? false, caps);
   // A host-network pod also keeps the host's name (the kubelet shares the UTS namespace then).
-  const namespaces: Record<string, string>[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'mount' }];
+  const namespaces: Record<string, string>[] = [{ type: 'mount' }];
+  if (sec.pidNamespace === 'pod' && input.pidnsPath) namespaces.push({ type: 'pid', path: input.pidnsPath });
+  else if (sec.pidNamespace !== 'node') namespaces.push({ type: 'pid' });
+  if (!sec.hostIPC) namespaces.push({ type: 'ipc' });
   if (!input.hostNetwork) namespaces.push({ type: 'uts' }, input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
   const process: Record<string, unknown> = {
     terminal: false,
@@ -98,7 +57,7 @@ export function ociSpec(input: OciSpecInput): Record<string, unknown> {
     args: input.args,
     env: input.env,
     cwd: input.cwd || '/',
-    capabilities: { bounding: caps, effective: caps, permitted: caps },
+    capabilities: ociCapabilities(caps),
     noNewPrivileges: sec.noNewPrivileges ?? false,
   };
   if (input.resources.oomScoreAdj !== undefined) process.oomScoreAdj = input.resources.oomScoreAdj;
@@ -115,18 +74,17 @@ export function ociSpec(input: OciSpecInput): Record<string, unknown> {
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', sec.privileged ? 'rw' : 'ro'] },
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', sec.privileged ? 'rw' : 'ro'] },
-      ...input.mounts.map((m) => ({
-        destination: m.containerPath,
-        type: 'bind',
-        source: m.hostPath,
-        options: ['rbind', 'rprivate', m.readOnly ? 'ro' : 'rw'],
-      })),
+      ...ociBindMounts(input.mounts),
     ],
     linux: {
+      ...rootfsPropagation(input.mounts),
       cgroupsPath: input.cgroupsPath,
       resources: linuxResources(input.resources, sec.privileged ?? false),
       namespaces,
-      ...(sec.privileged ? {} : { maskedPaths, readonlyPaths }),
+      ...(sec.privileged || sec.unmaskedProc ? {} : { maskedPaths, readonlyPaths }),
+      ...(sec.privileged ? { devices: hostDevices() } : {}),
+      ...(sec.sysctls && Object.keys(sec.sysctls).length ? { sysctl: sec.sysctls } : {}),
+      ...(seccomp ? { seccomp } : {}),
     },
   };
 }

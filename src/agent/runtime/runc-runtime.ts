@@ -23,6 +23,7 @@ import { ContainerStdio, makeStdinFifoCommand, stdioFiles } from './container-st
 import { netnsPath } from './netns.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { ociSpec } from './oci-spec.js';
+import { pidNamespacePath } from './pid-holder.js';
 import { oomKills } from './oom.js';
 import { mountOverlay, overlayDirsIn, unmount } from './overlay.js';
 import { loopbackOnlyNetwork, type PodNetwork } from './pod-network.js';
@@ -254,6 +255,7 @@ export class RuncRuntime implements ContainerRuntime {
         user: config.user,
         hostname: sb.config.hostname,
         netnsPath: sb.status.netnsPath || undefined,
+        pidnsPath: sb.pidHolder ? pidNamespacePath(sb.pidHolder) : undefined,
         hostNetwork: !sb.netnsName,
         cgroupsPath,
         mounts: [...shared, ...config.mounts],
