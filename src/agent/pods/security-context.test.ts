@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/types.js';
 import { containerSecurity, effectiveSecurityContext, normalizeSysctlName } from './security-context.js';
 import { admitSysctls } from './sysctl-admission.js';
+import { admitAppArmor } from './apparmor-admission.js';
+import { admitPod } from './pod-admission.js';
 
 const pod = (spec: Record<string, unknown>): KubeObject => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u' }, spec });
 
@@ -65,5 +67,32 @@ describe('sysctls', () => {
       reason: 'SysctlForbidden',
       message: 'forbidden sysctl: "net.ipv4.tcp_syncookies" not allowed with host net enabled',
     });
+  });
+});
+
+describe('AppArmor admission', () => {
+  const withProfile = (extra: Record<string, unknown>, annotations?: Record<string, string>): KubeObject => ({
+    metadata: { name: 'p', namespace: 'ns', uid: 'u', ...(annotations ? { annotations } : {}) },
+    spec: { containers: [{ name: 'c' }], ...extra },
+  });
+  it('refuses a pending pod that asks for a profile when the host has no AppArmor', () => {
+    const refused = { admit: false, reason: 'AppArmor', message: 'Cannot enforce AppArmor: AppArmor is not enabled on the host' };
+    assert.deepEqual(admitAppArmor(withProfile({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } }), false), refused);
+    assert.deepEqual(admitAppArmor(withProfile({}, { 'container.apparmor.security.beta.kubernetes.io/c': 'localhost/x' }), false), refused);
+    assert.deepEqual(admitAppArmor(withProfile({ containers: [{ name: 'c', securityContext: { appArmorProfile: { type: 'Localhost' } } }] }), false), refused);
+  });
+
+  it('admits unconfined pods, pods without a profile, running pods and AppArmor hosts', () => {
+    assert.deepEqual(admitAppArmor(withProfile({}), false), { admit: true });
+    assert.deepEqual(admitAppArmor(withProfile({ securityContext: { appArmorProfile: { type: 'Unconfined' } } }), false), { admit: true });
+    // The container's own setting wins over the pod's.
+    assert.deepEqual(admitAppArmor(withProfile({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'c', securityContext: { appArmorProfile: { type: 'Unconfined' } } }] }), false), { admit: true });
+    assert.deepEqual(admitAppArmor({ ...withProfile({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } }), status: { phase: 'Running' } }, false), { admit: true });
+    assert.deepEqual(admitAppArmor(withProfile({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } }), true), { admit: true });
+  });
+
+  it('runs the sysctl handler first', () => {
+    const p = withProfile({ securityContext: { appArmorProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'kernel.msgmax', value: '1' }] } });
+    assert.equal((admitPod(p) as { reason: string }).reason, 'SysctlForbidden');
   });
 });
