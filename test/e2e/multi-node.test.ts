@@ -6,8 +6,8 @@
 // what they saw in their termination message (the nodes' kubelet ports are on the machine,
 // their InternalIPs in the namespaces, so kubectl exec does not reach them), and curl from
 // the other "host". Everything is removed in after(), even on failure: agent and server
-// processes, `k8ts reset --remove-data` of both data dirs (containers, mounts, pod netns,
-// cgroups), the two namespaces, the registry.
+// processes, `k8ts reset` of both data dirs (containers, mounts, pod netns, cgroups), the
+// two namespaces, the registry, the data dirs.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -134,7 +134,8 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services and hostPort
     // Every step runs even when an earlier one failed, so nothing is left on the machine.
     const reset = (dir: string) =>
       new Promise<void>((done, fail) => {
-        const c = spawn(process.execPath, [k8ts, 'reset', '--data-dir', dir, '--remove-data'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        // The data dirs themselves are removed below, also when no agent ever ran from them.
+        const c = spawn(process.execPath, [k8ts, 'reset', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         c.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
         c.once('exit', (code) => (code === 0 ? done() : fail(new Error(`k8ts reset --data-dir ${dir} exited ${code}: ${err}`))));
