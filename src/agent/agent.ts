@@ -27,6 +27,7 @@ import { NetnsDialer } from './streaming/netns-dialer.js';
 import { OciExecRunner } from './streaming/oci-exec-runner.js';
 import { RuntimeTargets } from './streaming/runtime-targets.js';
 import { OciCli } from './runtime/oci-cli.js';
+import { ProbeManager } from './probes/probe-manager.js';
 
 export interface AgentDeps {
   /** The API server, authenticated as `system:node:<name>`. */
@@ -63,6 +64,7 @@ export class Agent {
   private pods?: PodManager;
   private recorder?: EventRecorder;
   private services?: Informer;
+  private probes?: ProbeManager;
   port = 0;
 
   constructor(
@@ -95,13 +97,16 @@ export class Agent {
 
     const statuses = new StatusManager(deps.client, deps.log);
     let pods: PodManager | undefined;
+    // Shared by kubectl exec / port-forward and by probes and lifecycle hooks.
+    const exec = new OciExecRunner(new OciCli(config.runtime, config.runtimeRoot, cgroups.hybrid));
+    const dialer = new NetnsDialer();
     const server = new AgentServer({
       credentials: deps.credentials,
       streaming: new StreamingRoutes({
         targets: new RuntimeTargets(runtime),
-        exec: new OciExecRunner(new OciCli(config.runtime, config.runtimeRoot, cgroups.hybrid)),
+        exec,
         attach: new LogAttacher(runtime),
-        ports: new NetnsDialer(),
+        ports: dialer,
         log: deps.log,
       }),
       port: config.kubeletPort,
@@ -143,10 +148,15 @@ export class Agent {
     const services = new Informer(restListWatch(deps.client, '/api/v1/services'), deps.log);
     await services.start();
     this.services = services;
+    const events = new PodEvents(recorder);
+    const probes = new ProbeManager({ env: { exec, dialer }, events, log: deps.log });
+    this.probes = probes;
     const syncer = new PodSyncer({
+      actions: { exec, dialer },
+      probes,
       runtime,
       images,
-      events: new PodEvents(recorder),
+      events,
       envSources: restEnvSources(deps.client),
       node: {
         name: config.nodeName,
@@ -163,6 +173,7 @@ export class Agent {
     });
     pods = new PodManager({ client: deps.client, nodeName: config.nodeName, runtime, syncer, statuses, log: deps.log });
     this.pods = pods;
+    probes.onChange((uid) => pods?.wake(uid));
     await pods.start();
     // Addresses a crashed agent left allocated for pods that are gone.
     await network?.garbageCollect?.(new Set(pods.list().map((p) => p.metadata.uid!))).catch((err) => deps.log.warn({ err }, 'pod network garbage collection failed'));
@@ -172,6 +183,7 @@ export class Agent {
   /** Stops watching and serving; containers keep running for the next start to adopt. */
   async stop(): Promise<void> {
     this.pods?.stop();
+    this.probes?.stop();
     this.services?.stop();
     this.registrar?.stop();
     await this.server?.close();

@@ -13,6 +13,8 @@ import { ImageNotReady, ImagePulls } from './image-pull.js';
 import type { PodSyncDeps } from './pod-sync.js';
 import { specOf } from './pod-spec-view.js';
 import { podServiceEnv } from './service-env.js';
+import { runPostStart } from '../lifecycle/post-start.js';
+import type { ProbedContainer } from '../probes/probe-spec.js';
 
 /** Why a container waits, kept across syncs by `uid/container` (pull and config errors, back-off). */
 export type WaitingReasons = Map<string, { reason: string; message?: string }>;
@@ -85,13 +87,18 @@ export class ContainerStarter {
     }
     events.container(pod, ref, 'Normal', 'Created', `Created container: ${c.name}`);
     this.reasons.delete(key);
+    let running: ContainerInfo;
     try {
-      await runtime.start(info.id);
+      running = await runtime.start(info.id);
       events.container(pod, ref, 'Normal', 'Started', `Started container ${c.name}`);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       events.container(pod, ref, 'Warning', 'Failed', `Error: ${msg}`);
+      return;
     }
+    // The sync waits for postStart: the container is not reported Running before it is done.
+    const hookFailure = await runPostStart(this.deps, pod, c as unknown as ProbedContainer, running, init);
+    if (hookFailure !== undefined) this.reasons.set(key, { reason: 'PostStartHookError', message: hookFailure });
   }
 
   /** Keeps the newest two containers of a name (the current and `--previous`) and their logs; returns the removed IDs. */

@@ -16,6 +16,9 @@ export interface ContainerObservation {
   waiting?: { reason: string; message?: string };
   /** Termination messages by container id (from the termination log or the log tail). */
   messages?: Record<string, string>;
+  /** From the probes: startup probe passed / readiness probe passing (a running container without probes is both). */
+  started?: boolean;
+  ready?: boolean;
 }
 
 export interface PodStatusInput {
@@ -68,10 +71,12 @@ export function containerStatus(o: ContainerObservation, runtimeName: string): J
     const s = latest.state;
     if (s.phase === 'running') {
       status.state = { running: { startedAt: rfc3339(s.startedAt) } };
-      status.ready = true;
-      status.started = true;
+      status.ready = o.ready ?? true;
+      status.started = o.started ?? true;
     } else if (s.phase === 'exited') {
       status.state = terminatedState(latest, runtimeName, msg(latest));
+      // A completed init container reads as ready.
+      status.ready = o.ready ?? false;
     }
   }
   if (o.previous?.state.phase === 'exited') status.lastState = terminatedState(o.previous, runtimeName, msg(o.previous));
@@ -105,9 +110,11 @@ export function podPhase(spec: Json, init: Json[], app: Json[], terminal: boolea
   let failedInit = 0;
   for (const s of init) {
     const st = stateOf(s);
-    // A running sidecar has done its part; one that is not running holds the pod back.
+    // A started sidecar has done its part; one not yet started holds the pod back, while
+    // one that ended (and waits to restart) is ignored, as the kubelet does.
     if (sidecars.has(String(s.name))) {
-      if (!st.running) pendingInit++;
+      const ended = st.terminated || (s.lastState as { terminated?: unknown } | undefined)?.terminated;
+      if (st.running ? s.started !== true : !ended) pendingInit++;
       continue;
     }
     const last = (s.lastState ?? {}) as { terminated?: { exitCode: number } };
@@ -118,7 +125,9 @@ export function podPhase(spec: Json, init: Json[], app: Json[], terminal: boolea
     else pendingInit++;
   }
   if (failedInit > 0 && policy === 'Never') return 'Failed';
-  if (pendingInit > 0 || failedInit > 0) return terminal ? 'Failed' : 'Pending';
+  // Once an app container ran, a restarting sidecar does not put the pod back to Pending.
+  const appRan = app.some((s) => stateOf(s).running || stateOf(s).terminated || (s.lastState as { terminated?: unknown } | undefined)?.terminated);
+  if ((pendingInit > 0 && !appRan) || failedInit > 0) return terminal ? 'Failed' : 'Pending';
   let running = 0;
   let waiting = 0;
   let stopped = 0;
@@ -165,7 +174,9 @@ export function buildPodStatus(input: PodStatusInput): Json {
   const phase = podPhase(spec, init, app, input.terminal);
 
   const sidecars = sidecarNames(spec);
-  const incompleteInit = init.filter((s) => (sidecars.has(String(s.name)) ? !stateOf(s).running : stateOf(s).terminated?.exitCode !== 0)).map((s) => s.name);
+  const appStarted = app.some((s) => stateOf(s).running || stateOf(s).terminated);
+  // A pod whose app containers ran stays initialized while a sidecar restarts.
+  const incompleteInit = appStarted ? [] : init.filter((s) => (sidecars.has(String(s.name)) ? s.started !== true : stateOf(s).terminated?.exitCode !== 0)).map((s) => s.name);
   const unready = input.containers.map((o) => o.name).filter((n) => app.find((s) => s.name === n)?.ready !== true);
   const completed = phase === 'Succeeded';
   const readyCondition = (type: string) =>

@@ -16,6 +16,9 @@ import { terminationMessage } from './termination-message.js';
 import { ContainerStarter } from './container-starter.js';
 import { ensurePodSandbox } from './pod-sandbox.js';
 import { killGraceSeconds, shouldRestart, specOf } from './pod-spec-view.js';
+import { PodLifecycle } from '../lifecycle/pod-lifecycle.js';
+import type { ActionEnv } from '../probes/action-env.js';
+import type { ProbeManager } from '../probes/probe-manager.js';
 
 export { killGraceSeconds, shouldRestart } from './pod-spec-view.js';
 
@@ -44,6 +47,10 @@ export interface PodSyncDeps {
   dns: DnsSettings;
   /** Services the node sees, for containers' service link variables. */
   services?: () => KubeObject[];
+  /** Exec in containers and dialing into pods, for lifecycle hooks; hooks are skipped without it. */
+  actions?: ActionEnv;
+  /** Liveness, readiness and startup probes; without it running containers are started and ready. */
+  probes?: ProbeManager;
   clock: Clock;
   log: Logger;
 }
@@ -73,10 +80,13 @@ export class PodSyncer {
   private readonly messages = new Map<string, string>();
   /** The exited container a BackOff event was last recorded for, by `uid/container` (one event per crash). */
   private readonly backoffReported = new Map<string, string>();
+  /** Probes, hooks and ordered shutdown. */
+  private readonly lifecycle: PodLifecycle;
 
   constructor(private readonly deps: PodSyncDeps) {
     this.crashBackoff = new Backoff(10_000, 300_000, deps.clock);
     this.starter = new ContainerStarter(deps, this.reasons);
+    this.lifecycle = new PodLifecycle(deps);
   }
 
   private async start(pod: KubeObject, c: ContainerSpec, attempt: number, init: boolean): Promise<void> {
@@ -109,12 +119,21 @@ export class PodSyncer {
     // sidecar (restartPolicy Always) only has to be running, and keeps being restarted.
     let initDone = true;
     for (const c of spec.initContainers) {
-      const latest = byName.get(c.name)?.[0];
+      let latest = byName.get(c.name)?.[0];
       if (c.restartPolicy === 'Always') {
-        if (latest?.state.phase === 'running') continue;
+        // Each sidecar must have started (startup probe, postStart) before the next init container.
+        if (latest?.state.phase === 'running') {
+          const killed = await this.lifecycle.killUnhealthy(pod, c, latest, true, spec.restartPolicy);
+          if (!killed && this.lifecycle.flags(pod, c, latest, true).started) continue;
+          if (!killed) {
+            initDone = false;
+            break;
+          }
+          latest = killed;
+        }
         wake(await this.startOrBackOff(pod, c, latest, true));
         const now = (await this.podContainers(uid)).get(c.name)?.[0];
-        if (now?.state.phase === 'running') continue;
+        if (now?.state.phase === 'running' && this.lifecycle.flags(pod, c, now, true).started) continue;
         initDone = false;
         break;
       }
@@ -131,13 +150,17 @@ export class PodSyncer {
 
     if (initDone && !terminal) {
       for (const c of spec.containers) {
-        const latest = byName.get(c.name)?.[0];
+        let latest = byName.get(c.name)?.[0];
         if (latest?.state.phase === 'running') {
-          if (latest.labels[labels.hash] === containerHash(c)) continue;
-          this.deps.events.container(pod, c, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
-          await this.deps.runtime.stop(latest.id, killGraceSeconds(pod));
-          await this.start(pod, c, attemptOf(latest) + 1, false);
-          continue;
+          if (latest.labels[labels.hash] === containerHash(c)) {
+            const killed = await this.lifecycle.killUnhealthy(pod, c, latest, false, spec.restartPolicy);
+            if (!killed) continue;
+            latest = killed;
+          } else {
+            await this.lifecycle.killer.kill({ pod, container: latest, spec: c, init: false, message: `Container ${c.name} definition changed, will be restarted`, graceSeconds: killGraceSeconds(pod) });
+            await this.start(pod, c, attemptOf(latest) + 1, false);
+            continue;
+          }
         }
         if (latest?.state.phase === 'exited' && !shouldRestart(spec.restartPolicy, latest.state.exit.exitCode)) continue;
         wake(await this.startOrBackOff(pod, c, latest, false));
@@ -199,9 +222,11 @@ export class PodSyncer {
     const spec = specOf(pod);
     const byName = await this.podContainers(uid);
     const sandbox = await this.deps.runtime.sandboxStatus(uid);
+    const latestByName = new Map([...byName].map(([n, l]) => [n, l[0]!] as const));
+    if (!terminal) this.lifecycle.observe(pod, latestByName, sandbox);
     const initDone = spec.initContainers.every((c) => {
       const l = byName.get(c.name)?.[0];
-      if (c.restartPolicy === 'Always') return l?.state.phase === 'running';
+      if (c.restartPolicy === 'Always') return this.lifecycle.flags(pod, c, l, true).started;
       return l?.state.phase === 'exited' && l.state.exit.exitCode === 0;
     });
     const obs = async (c: ContainerSpec, init: boolean): Promise<ContainerObservation> => {
@@ -214,7 +239,7 @@ export class PodSyncer {
       if (!waiting && !init && !latest && !initDone) waiting = { reason: 'PodInitializing' };
       const messages: Record<string, string> = {};
       for (const x of [latest, previous]) if (x && this.messages.get(x.id)) messages[x.id] = this.messages.get(x.id)!;
-      return { name: c.name, specImage: c.image, latest, previous, waiting, messages };
+      return { name: c.name, specImage: c.image, latest, previous, waiting, messages, ...this.lifecycle.flags(pod, c, latest, init) };
     };
     const status = buildPodStatus({
       pod,
@@ -237,15 +262,8 @@ export class PodSyncer {
   async kill(pod: KubeObject, graceSeconds: number): Promise<Record<string, unknown>> {
     const uid = pod.metadata.uid!;
     const byName = await this.podContainers(uid);
-    const inits = new Set(specOf(pod).initContainers.map((c) => c.name));
     const running = [...byName.values()].map((l) => l[0]!).filter((c) => c.state.phase === 'running' || c.state.phase === 'created');
-    await Promise.all(
-      running.map(async (c) => {
-        const name = c.labels[labels.containerName] ?? c.name;
-        if (c.state.phase === 'running') this.deps.events.container(pod, { name, init: inits.has(name) }, 'Normal', 'Killing', `Stopping container ${name}`);
-        await this.deps.runtime.stop(c.id, graceSeconds);
-      }),
-    );
+    await this.lifecycle.stopAll(pod, running, (c) => c.labels[labels.containerName] ?? c.name, graceSeconds);
     for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);
     const { status } = await this.observe(pod, true);
     await this.deps.runtime.stopSandbox(uid);
@@ -273,6 +291,7 @@ export class PodSyncer {
       // no logs yet
     }
     await this.deps.runtime.removeSandbox(uid);
+    this.lifecycle.forget(uid);
     this.crashBackoff.resetPrefix(`${uid}/`);
     this.starter.pulls.forgetPod(uid);
     for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);

@@ -6,6 +6,8 @@ import net from 'node:net';
 interface ConnectRequest {
   id: number;
   port: number;
+  /** A specific address in the namespace (a probe's pod IP); loopback when absent. */
+  host?: string;
 }
 
 function connect(host: string, port: number): Promise<net.Socket> {
@@ -19,6 +21,15 @@ function connect(host: string, port: number): Promise<net.Socket> {
 
 process.on('message', (msg: ConnectRequest) => {
   void (async () => {
+    if (msg.host) {
+      try {
+        const socket = await connect(msg.host, msg.port);
+        process.send!({ id: msg.id, ok: true }, socket, () => socket.destroy());
+      } catch (err) {
+        process.send!({ id: msg.id, ok: false, error: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
+      }
+      return;
+    }
     const errors: string[] = [];
     // IPv4 first, then IPv6, as containerd does for port-forward.
     for (const [family, host] of [['IPv4', '127.0.0.1'], ['IPv6', '::1']] as const) {

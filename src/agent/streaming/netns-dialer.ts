@@ -7,7 +7,7 @@ const helperPath = new URL('./netns-connect-helper.js', import.meta.url).pathnam
 interface Helper {
   child: ChildProcess;
   ready: Promise<void>;
-  pending: Map<number, { resolve: (s: net.Socket) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (s: net.Socket) => void; reject: (e: Error) => void; host?: string }>;
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -28,16 +28,21 @@ export class NetnsDialer implements PodPortDialer {
 
   constructor(private readonly idleMs = 30_000) {}
 
-  async dial(target: PodNetworkTarget, port: number): Promise<net.Socket> {
+  /**
+   * Connects to `port` on the pod's loopback, or on `host` (an address inside the pod's
+   * namespace, e.g. its pod IP) when given; a failed connect to `host` rejects with the
+   * socket error's `code` (ECONNREFUSED …) kept.
+   */
+  async dial(target: PodNetworkTarget, port: number, host?: string): Promise<net.Socket> {
     // A hostNetwork pod has no namespace of its own: its ports are the node's.
-    if (!target.netnsPath) return dialHost(port);
+    if (!target.netnsPath) return dialHost(port, host);
     const helper = this.helper(target.netnsPath);
     await helper.ready;
     const id = this.nextId++;
     this.touch(target.netnsPath, helper);
     return new Promise((resolve, reject) => {
-      helper.pending.set(id, { resolve, reject });
-      helper.child.send({ id, port }, (err) => {
+      helper.pending.set(id, { resolve, reject, ...(host ? { host } : {}) });
+      helper.child.send({ id, port, ...(host ? { host } : {}) }, (err) => {
         if (err) {
           helper.pending.delete(id);
           reject(err);
@@ -63,7 +68,7 @@ export class NetnsDialer implements PodPortDialer {
         child.once('error', reject);
       }),
     };
-    child.on('message', (msg: { id: number; ok: boolean; error?: string }, handle?: net.Socket) => {
+    child.on('message', (msg: { id: number; ok: boolean; error?: string; code?: string }, handle?: net.Socket) => {
       const waiter = helper.pending.get(msg.id);
       if (!waiter) {
         handle?.destroy();
@@ -71,6 +76,7 @@ export class NetnsDialer implements PodPortDialer {
       }
       helper.pending.delete(msg.id);
       if (msg.ok && handle) waiter.resolve(handle);
+      else if (waiter.host) waiter.reject(Object.assign(new Error(msg.error ?? 'no socket'), { code: msg.code }));
       else waiter.reject(new Error(`failed to connect to localhost inside namespace "${netnsPath}": ${msg.error ?? 'no socket'}`));
     });
     child.once('exit', (code) => {
@@ -107,10 +113,10 @@ export class NetnsDialer implements PodPortDialer {
   }
 }
 
-function dialHost(port: number): Promise<net.Socket> {
+function dialHost(port: number, host?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host: host ?? '127.0.0.1', port });
     socket.once('connect', () => resolve(socket));
-    socket.once('error', (err) => reject(new Error(`failed to connect to localhost on the host network: IPv4: ${err.message}`)));
+    socket.once('error', (err) => reject(host ? err : new Error(`failed to connect to localhost on the host network: IPv4: ${err.message}`)));
   });
 }
