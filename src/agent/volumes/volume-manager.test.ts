@@ -170,3 +170,34 @@ test('hostPath types and claims', async () => {
     done();
   }
 });
+
+test('pods set up side by side keep each other\'s watches', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-vm-'));
+  const retained: Set<string>[] = [];
+  const sources = new TestSources();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  // The first pod's ConfigMap read is slow; the second pod finishes meanwhile.
+  const slow = Object.assign(sources, {
+    retain: (keys: Set<string>) => retained.push(new Set(keys)),
+    configMap: async (ns: string, name: string) => {
+      if (name === 'slow') await gate;
+      return sources.objects.get(`configmaps/${ns}/${name}`);
+    },
+  });
+  sources.objects.set('configmaps/default/slow', { metadata: { name: 'slow' }, data: { a: '1' } } as KubeObject);
+  sources.objects.set('configmaps/default/fast', { metadata: { name: 'fast' }, data: { a: '1' } } as KubeObject);
+  const vm = new VolumeManager({ podsDir: dir, sources: slow, allocatable: () => ({}), clock: systemClock, log: silent });
+  try {
+    const a = pod([{ name: 'c', configMap: { name: 'slow' } }]);
+    const b = pod([{ name: 'c', configMap: { name: 'fast' } }]);
+    const first = vm.setUp(a);
+    await vm.setUp(b);
+    assert.ok(retained.at(-1)!.has('configmaps/default/slow'));
+    release();
+    await first;
+    for (const p of [a, b]) await vm.tearDown(p.metadata.uid!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

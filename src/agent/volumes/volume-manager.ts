@@ -126,14 +126,15 @@ export class VolumeManager {
     const uid = pod.metadata.uid!;
     const volumes = ((pod.spec as { volumes?: VolumeSpec[] } | undefined)?.volumes ?? []) as VolumeSpec[];
     const errors: VolumeSetUpError[] = [];
-    const keys = new Set<string>();
+    // The objects this pod reads are registered before any is fetched: another pod's setUp
+    // ending meanwhile must not stop the watches this one is starting.
+    st.keys = new Set(volumes.flatMap((v) => this.pluginFor(v)?.watches?.(pod, v) ?? []));
     for (const v of volumes) {
       const plugin = this.pluginFor(v);
       if (!plugin) {
         errors.push(new VolumeSetUpError(v.name, `volume source of volume "${v.name}" is not supported on this node`));
         continue;
       }
-      for (const k of plugin.watches?.(pod, v) ?? []) keys.add(k);
       try {
         const m = await plugin.setUp({
           pod,
@@ -149,7 +150,6 @@ export class VolumeManager {
         errors.push(err instanceof VolumeSetUpError ? err : new VolumeSetUpError(v.name, err instanceof Error ? err.message : String(err)));
       }
     }
-    st.keys = keys;
     st.failing = errors.length > 0;
     st.lastFull = this.deps.clock.now();
     this.retainWatches();
