@@ -1,7 +1,7 @@
 // Network namespaces standing in for a node's host, so several test servers with agents can
 // each run a pod network (bridge k8ts0, nft tables, routes) without sharing the machine's.
-// Each is joined to the machine by a veth pair on its own /30, so the node reaches services
-// of the server process (cluster DNS) on the host side address. All are removed when the
+// Each is joined to the machine by a veth pair on its own /30 (its default route), so the node
+// reaches services of the server process (cluster DNS) on the host side address. All are removed when the
 // test process exits; those of test processes that died are removed by the next one.
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -77,5 +77,8 @@ export async function nodeNetnsFor(key: string): Promise<NodeNetns> {
   ip(['link', 'set', hostLink, 'up']);
   ip(['-n', name, 'addr', 'add', `${nodeAddress}/30`, 'dev', 'eth0']);
   ip(['-n', name, 'link', 'set', 'eth0', 'up']);
+  // Like a real node's default route: traffic to Service IPs without endpoints must reach the
+  // forward hook (and its reject) instead of failing the route lookup.
+  ip(['-n', name, 'route', 'add', 'default', 'via', hostAddress]);
   return ns;
 }

@@ -33,12 +33,14 @@ export function dnsComponent(opts: DnsComponentOptions = {}): ServerComponent {
       const nodeIP = nodeAddresses()[0]!;
       const listen = opts.listen ? parseListenAddress(opts.listen) : { host: nodeIP, port: 53 };
       const serviceIP = clusterDnsIP(ctx.config.serviceCidr, ctx.config.clusterDns);
+      // Like k3s's CoreDNS, which forwards to the resolv.conf the kubelet's --resolv-conf gives it.
+      const resolvConfPath = opts.resolvConfPath ?? ctx.config.agent?.resolvConf;
       dns = new ClusterDns({
         sources: storeSources(ctx.catalog),
         host: listen.host,
         port: listen.port,
         clusterDomain: opts.clusterDomain,
-        ...(opts.resolvConfPath ? { resolvConfPath: opts.resolvConfPath } : {}),
+        ...(resolvConfPath ? { resolvConfPath } : {}),
         nameserverIP: serviceIP,
         // CoreDNS's metrics port beside the default listener; a free one beside a test port.
         metricsPort: listen.port === 0 ? 0 : dnsMetricsPort,
