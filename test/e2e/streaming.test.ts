@@ -18,6 +18,7 @@ import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/t
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl, kubectlBinary, type KubectlVersion } from '../support/kubectl.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { onTerminal } from '../support/terminal.js';
 import { buildBusyboxImage, pushImage } from '../support/test-images.js';
 
 const tag = randomBytes(3).toString('hex');
@@ -42,7 +43,9 @@ async function runPod(name: string, command: string, labels: Record<string, stri
 async function waitRunning(names: string[]): Promise<void> {
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const out = await kubectl('1.33').ok(['get', 'pods', ...names, '-o', 'jsonpath={range .items[*]}{.status.phase}{" "}{end}']);
+    // One name gets the Pod itself, several a List.
+    const path = names.length === 1 ? '{.status.phase}' : '{range .items[*]}{.status.phase}{" "}{end}';
+    const out = await kubectl('1.33').ok(['get', 'pods', ...names, '-o', `jsonpath=${path}`]);
     if (out.trim().split(' ').filter((p) => p === 'Running').length === names.length) return;
     if (Date.now() > deadline) throw new Error(`pods not Running: ${out}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -157,38 +160,25 @@ describe('kubectl exec', () => {
 
   for (const v of ['1.27', '1.33'] as const) {
     it(`${v}: -it gives an interactive shell on a terminal`, async () => {
-      const bin = kubectlBinary(v);
-      const cmd = [bin, '--kubeconfig', server!.kubeconfig, 'exec', '-it', 'db', '--', 'sh'].map((w) => `'${w}'`).join(' ');
-      // script gives kubectl a terminal of its own, as a person's shell would.
-      const child = spawn('script', ['-q', '-e', '-c', `stty cols 100 rows 30; ${cmd}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const t = onTerminal([kubectlBinary(v), '--kubeconfig', server!.kubeconfig, 'exec', '-it', 'db', '--', 'sh']);
       try {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-        const waitFor = async (re: RegExp, from = 0): Promise<number> => {
-          for (let i = 0; i < 400; i++) {
-            const m = re.exec(out.slice(from));
-            if (m) return from + m.index + m[0].length;
-            await new Promise((r) => setTimeout(r, 25));
-          }
-          throw new Error(`timed out waiting for ${re} in ${JSON.stringify(out)}`);
-        };
-        let at = await waitFor(/# /);
-        child.stdin.write('hostname; tty; stty size\r');
-        at = await waitFor(/\d+ \d+\r*\n/, at);
-        child.stdin.write('ps -o pid,comm\r');
-        at = await waitFor(/# /, await waitFor(/ps\r*\n/, at));
-        child.stdin.write('exit 7\r');
-        const code = await new Promise<number | null>((r) => child.once('exit', r));
+        let at = await t.waitFor(/# /);
+        t.type('hostname; tty; stty size\r');
+        at = await t.waitFor(/\d+ \d+\r*\n/, at);
+        t.type('ps -o pid,comm\r');
+        at = await t.waitFor(/# /, await t.waitFor(/ps\r*\n/, at));
+        t.type('exit 7\r');
+        const code = await t.exited();
         // Line ends as the container's terminal writes them (\r\n), plus whatever kubectl's own
         // terminal adds when it was not switched to raw mode.
-        const lines = out.replace(/\r+\n/g, '\n');
+        const lines = t.output().replace(/\r+\n/g, '\n');
         assert.match(lines, /hostname; tty; stty size\ndb\n\/dev\/pts\/\d+\n30 100\n/);
         const ps = lines.slice(lines.indexOf('ps -o pid,comm'));
         assert.match(ps, /\n\s+1 httpd\n/);
         assert.equal(code, 7);
       } finally {
         // A failed step must not leave kubectl (and its exec session) behind.
-        if (child.exitCode === null) child.kill('SIGKILL');
+        t.kill();
       }
     });
   }
@@ -260,6 +250,82 @@ describe('kubectl attach', () => {
       const ticks = (out.match(/tick (\d+)/g) ?? []).map((t) => Number(t.split(' ')[1]));
       assert.ok(ticks.length >= 2);
       assert.equal(ticks[1], ticks[0]! + 1);
+    });
+  }
+
+  const prompt = /If you don't see a command prompt, try pressing enter\./;
+
+  for (const v of ['1.27', '1.33'] as const) {
+    it(`${v}: run -it --rm gives an interactive shell; exit ends it and deletes the pod`, async () => {
+      const name = `run-it-${v.replace('.', '-')}`;
+      const t = onTerminal([kubectlBinary(v), '--kubeconfig', server!.kubeconfig, 'run', '-it', '--rm', `--image=${image}`, '--restart=Never', name, '--', 'sh']);
+      try {
+        let at = await t.waitFor(prompt, 0, 90_000);
+        t.type('\r');
+        at = await t.waitFor(/# /, at);
+        t.type('hostname; stty size\r');
+        at = await t.waitFor(/\d+ \d+\r*\n/, at);
+        assert.match(t.output().slice(0, at).replace(/\r+\n/g, '\n'), new RegExp(`hostname; stty size\n${name}\n30 100\n$`));
+        t.type('exit\r');
+        assert.equal(await t.exited(), 0);
+        assert.match(t.output(), new RegExp(`pod "${name}" deleted`));
+      } finally {
+        t.kill();
+      }
+      const left = await kubectl('1.33').run(['get', 'pod', name]);
+      assert.match(left.stderr, /NotFound/);
+    });
+  }
+
+  it('attach -it reaches a running tty shell again and again; its output is in the log', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'shell' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'shell', image, command: ['sh'], stdin: true, tty: true }] },
+    };
+    await kubectl('1.33').ok(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+    await waitRunning(['shell']);
+    // WebSocket (1.33) first, then SPDY (1.29): detaching does not close a stdin that is not stdinOnce.
+    for (const [v, n] of [['1.33', 6], ['1.29', 7]] as const) {
+      const t = onTerminal([kubectlBinary(v), '--kubeconfig', server!.kubeconfig, 'attach', '-it', 'shell']);
+      try {
+        let at = await t.waitFor(prompt);
+        t.type('\r');
+        at = await t.waitFor(/# /, at);
+        t.type(`echo answer $((${n}*7))\r`);
+        await t.waitFor(new RegExp(`\nanswer ${n * 7}\r*\n`), at);
+      } finally {
+        t.kill();
+      }
+    }
+    const t = onTerminal([kubectlBinary('1.33'), '--kubeconfig', server!.kubeconfig, 'attach', '-it', 'shell']);
+    try {
+      await t.waitFor(prompt);
+      t.type('exit 3\r');
+      await t.exited();
+    } finally {
+      t.kill();
+    }
+    const deadline = Date.now() + 30_000;
+    while ((await kubectl('1.33').ok(['get', 'pod', 'shell', '-o', 'jsonpath={.status.phase}'])) !== 'Failed') {
+      if (Date.now() > deadline) throw new Error('pod shell did not fail');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // A terminal's output is one stream, logged as stdout.
+    const logs = await kubectl('1.33').ok(['logs', 'shell']);
+    assert.match(logs, /answer 42\r?\n/);
+    assert.match(logs, /answer 49\r?\n/);
+  });
+
+  for (const v of ['1.27', '1.33'] as const) {
+    it(`${v}: run -i --rm feeds piped stdin and closes it at its end (stdinOnce)`, async () => {
+      const name = `run-i-${v.replace('.', '-')}`;
+      const out = await kubectl(v).ok(['run', '-i', '--rm', `--image=${image}`, '--restart=Never', name, '--', 'sh', '-c', 'cat; echo stdin closed'], {
+        input: 'one\ntwo\n',
+      });
+      assert.match(out, /one\ntwo\nstdin closed\n/);
+      assert.match(out, new RegExp(`pod "${name}" deleted`));
     });
   }
 });

@@ -1,0 +1,154 @@
+// Images on a real node, as a user meets them with the real kubectl: pods pull from a local
+// docker-registry (plain, and one with htpasswd basic auth through imagePullSecrets), run an
+// image loaded with `k8ts image import`, resolve `docker.io/library/NAME:TAG` through a
+// registries.yaml mirror, and report a missing image as ErrImagePull, then ImagePullBackOff.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { resetNode } from '../../src/agent/reset/reset.js';
+import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
+import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { Kubectl, kubectlBinary } from '../support/kubectl.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { buildBusyboxImage, dockerArchiveTar, pushImage } from '../support/test-images.js';
+
+const run = promisify(execFile);
+const tag = randomBytes(3).toString('hex');
+const nodeName = `k8ts-img-${tag}`;
+const cgroupRoot = `/k8ts-img-${tag}`;
+const runtimeRoot = `/run/k8ts-img-${tag}`;
+const bin = resolve(import.meta.dirname, '../../../bin/k8ts');
+const user = { username: 'k8ts', password: `pw-${tag}` };
+
+let registry: TestRegistry | undefined;
+let secured: TestRegistry | undefined;
+let server: TestServer | undefined;
+let dataDir: string | undefined;
+let claim: { release(): Promise<void> } | undefined;
+let k: Kubectl;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function runPod(name: string, image: string, extra: Record<string, unknown> = {}, container: Record<string, unknown> = {}): Promise<void> {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { ...extra, containers: [{ name: 'c', image, command: ['sh', '-c', 'echo up; sleep 100000'], ...container }] } };
+  await k.ok(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+}
+
+async function containerStatus(name: string): Promise<Record<string, any> | undefined> {
+  const out = await k.ok(['get', 'pod', name, '-o', 'json']);
+  return (JSON.parse(out) as { status?: { containerStatuses?: Record<string, any>[] } }).status?.containerStatuses?.[0];
+}
+
+async function waitRunning(name: string): Promise<Record<string, any>> {
+  return waitFor(`${name} running`, async () => {
+    const s = await containerStatus(name);
+    return s?.state?.running ? s : undefined;
+  }, 90_000);
+}
+
+before(async () => {
+  await reapStaleTestEnvs();
+  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-images-'));
+  claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-img-${tag}`);
+  const busybox = await buildBusyboxImage();
+  [registry, secured] = await Promise.all([startRegistry(), startRegistry({ htpasswd: [user] })]);
+  await pushImage(registry.url, 'k8ts/busybox', 'test', busybox);
+  await pushImage(registry.url, 'library/k8ts-mirrored', '1.0', busybox);
+  await pushImage(secured.url, 'k8ts/private', '1', busybox, user);
+  // k3s's registries.yaml in the data dir: Docker Hub names come from the local registry.
+  writeFileSync(join(dataDir, 'registries.yaml'), `mirrors:\n  docker.io:\n    endpoint: ["http://${registry.host}"]\n`);
+  writeFileSync(join(dataDir, 'imported.tar'), await dockerArchiveTar([{ image: busybox, repoTags: ['k8ts-imported:1'] }]));
+  server = await startK8ts({
+    dataDir,
+    agent: true,
+    extraArgs: ['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot],
+  });
+  k = new Kubectl('1.33', server.kubeconfig);
+});
+
+after(async () => {
+  // Every step runs even when an earlier one fails, so nothing is left on the machine.
+  const steps = [() => server?.stop(), () => dataDir && resetNode({ dataDir, removeData: true }), () => claim?.release(), () => registry?.stop(), () => secured?.stop()];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      console.error('cleanup step failed:', err);
+    }
+  }
+});
+
+describe('images on a node', () => {
+  it('pulls from a local registry and reports image and imageID', async () => {
+    const image = `${registry!.host}/k8ts/busybox:test`;
+    await runPod('plain', image);
+    const s = await waitRunning('plain');
+    assert.equal(s.image, image);
+    assert.match(s.imageID, new RegExp(`^${registry!.host}/k8ts/busybox@sha256:[0-9a-f]{64}$`));
+  });
+
+  it('runs an image loaded with k8ts image import (imagePullPolicy Never)', async () => {
+    const { stdout } = await run(bin, ['image', 'import', join(dataDir!, 'imported.tar'), '--data-dir', dataDir!]);
+    assert.match(stdout, /^unpacking docker\.io\/library\/k8ts-imported:1 \(sha256:[0-9a-f]{64}\)\.\.\.done\n$/);
+    await runPod('imported', 'k8ts-imported:1', {}, { imagePullPolicy: 'Never' });
+    const s = await waitRunning('imported');
+    assert.equal(s.image, 'docker.io/library/k8ts-imported:1');
+    assert.equal((await k.ok(['logs', 'imported'])).trim(), 'up');
+  });
+
+  it('resolves docker.io/library/NAME:TAG through the registries.yaml mirror', async () => {
+    await runPod('mirrored', 'k8ts-mirrored:1.0');
+    const s = await waitRunning('mirrored');
+    assert.equal(s.image, 'docker.io/library/k8ts-mirrored:1.0');
+    assert.match(s.imageID, /^docker\.io\/library\/k8ts-mirrored@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('pulls from a registry with basic auth through imagePullSecrets, and not without', async () => {
+    const image = `${secured!.host}/k8ts/private:1`;
+    await k.ok(['create', 'secret', 'docker-registry', 'regcred', `--docker-server=${secured!.host}`, `--docker-username=${user.username}`, `--docker-password=${user.password}`]);
+    await runPod('private', image, { imagePullSecrets: [{ name: 'regcred' }] });
+    // Always: an image already on the node would otherwise run without credentials, as on a kubelet.
+    await runPod('nocreds', image, {}, { imagePullPolicy: 'Always' });
+    assert.equal((await waitRunning('private')).image, image);
+    const waiting = await waitFor('nocreds refused', async () => {
+      const w = (await containerStatus('nocreds'))?.state?.waiting;
+      return /ErrImagePull|ImagePullBackOff/.test(w?.reason ?? '') ? w : undefined;
+    }).catch(async (err: Error) => {
+      throw new Error(`${err.message}:\n${await k.ok(['describe', 'pod', 'nocreds'])}`);
+    });
+    assert.match(waiting.message, /401|unauthorized|authorization/i);
+  });
+
+  it('a missing image: ErrImagePull, then ImagePullBackOff, with the registry\'s reason in describe', async () => {
+    const image = `${registry!.host}/k8ts/missing:1`;
+    const watch = spawn(kubectlBinary('1.33'), ['--kubeconfig', server!.kubeconfig, 'get', 'pods', '-w', '--no-headers', '--field-selector=metadata.name=missing'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let seen = '';
+    watch.stdout.setEncoding('utf8').on('data', (d: string) => (seen += d));
+    try {
+      await runPod('missing', image);
+      await waitFor('ImagePullBackOff in get -w', async () => /ImagePullBackOff/.test(seen), 90_000);
+    } finally {
+      watch.kill();
+    }
+    const states = seen.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[2]);
+    assert.ok(states.indexOf('ErrImagePull') >= 0 && states.indexOf('ErrImagePull') < states.indexOf('ImagePullBackOff'), states.join(' → '));
+    const describe = await k.ok(['describe', 'pod', 'missing']);
+    assert.match(describe, /Reason:\s+(ErrImagePull|ImagePullBackOff)/);
+    assert.match(describe, new RegExp(`Failed to pull image "${image.replace(/[.]/g, '\\.')}": .*not found`));
+    assert.match(describe, new RegExp(`Back-off pulling image "${image.replace(/[.]/g, '\\.')}"`));
+    await k.ok(['delete', 'pod', 'missing', '--grace-period=1']);
+  });
+});
