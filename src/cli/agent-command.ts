@@ -29,6 +29,16 @@ function restConfig(opts: Record<string, unknown>): RestConfig {
 export function agentCommand(): Command {
   const cmd = new Command('agent')
     .description('Run a node (pods as runc containers) joined to a k8ts server, or simulated nodes with --simulate N')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # Join this machine to a cluster (the token is in the server's <data-dir>/token)
+  k8ts agent --server https://10.0.0.1:6443 --token "$(cat token)"
+
+  # 100 simulated nodes named sim-node-0 … sim-node-99, with an admin kubeconfig
+  k8ts agent --kubeconfig admin.kubeconfig --simulate 100`,
+    )
     .addOption(new Option('--server <url>', 'API server URL, e.g. https://10.0.0.1:6443'))
     .addOption(new Option('--token <token>', 'join token (<server data-dir>/token); with --simulate, a bearer token'))
     .addOption(new Option('--data-dir <dir>', "folder for the node's state (<data-dir>/agent)").default('/var/lib/k8ts'))

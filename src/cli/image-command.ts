@@ -53,7 +53,21 @@ function parseCreds(value: string): RegistryAuth {
 
 /** `k8ts image …` */
 export function imageCommand(): Command {
-  const image = new Command('image').description('Manage images in the node image store (pull, import, ls, rm, prune)');
+  const image = new Command('image').description('Manage images in the node image store (pull, import, ls, rm, prune)').addHelpText(
+    'after',
+    `
+The store is the one the node's agent uses (<data-dir>/agent/images), so pods with
+imagePullPolicy IfNotPresent or Never run what is pulled or imported here. Mirrors and
+credentials come from <data-dir>/registries.yaml, as for the agent.
+
+Examples:
+  k8ts image pull docker.io/library/busybox:1.36
+  k8ts image pull --creds user:secret registry.example.com:5000/team/app:2
+  k8ts image import images.tar        # from docker save, or an OCI layout tar
+  k8ts image ls
+  k8ts image rm busybox:1.36
+  k8ts image prune                    # everything no container uses`,
+  );
 
   image.addCommand(
     storeOptions(new Command('pull'))
