@@ -18,6 +18,11 @@ import type { Endpoint, ServicePortModel } from './service-model.js';
  * renderSharedPort(model, endpoints, true); // elements pointing at lb-3, nodeport-lb-3 …
  */
 export const sharedLbLimit = 16;
+// Why a fixed set, created with the base table: nft 1.0.6 cannot evaluate a new rule that
+// uses these `typeof` maps once they exist in the kernel (nor re-declare them): "conflicting
+// protocols specified: ip vs. th". Element changes work, and a full sync deletes the table
+// in the same transaction first, so chains that use the maps are only ever created there.
+// Ports with more endpoints keep a chain of their own (one numgen DNAT map).
 
 /** Map of cluster and external IP ports to endpoints, keyed with the random slot. */
 export const serviceEndpointsMap = 'service-endpoints';
