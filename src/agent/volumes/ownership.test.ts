@@ -35,3 +35,20 @@ test('without fsGroup nothing changes', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('OnRootMismatch leaves a volume whose root is already right alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-own-'));
+  try {
+    writeFileSync(join(dir, 'f'), 'x', { mode: 0o600 });
+    const p = { metadata: { name: 'p' }, spec: { securityContext: { fsGroup: 2345, fsGroupChangePolicy: 'OnRootMismatch' } } };
+    await fsGroupOwnership(p, dir, false);
+    assert.equal(statSync(join(dir, 'f')).gid, 2345);
+    writeFileSync(join(dir, 'g'), 'x', { mode: 0o600 });
+    await fsGroupOwnership(p, dir, false);
+    // (it inherits the group from the setgid dir, but its mode is left as written)
+    assert.equal(statSync(join(dir, 'g')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'f')).mode & 0o777, 0o660);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

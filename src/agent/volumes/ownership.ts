@@ -18,7 +18,8 @@ async function walk(path: string, visit: (p: string, isDir: boolean, mode: numbe
  * Gives a volume to the pod's fsGroup the kubelet's way (SetVolumeOwnership): every file and
  * dir gets the group; files gain group read (and write unless the volume is read-only),
  * dirs also search and setgid, so new files inherit the group. Symlinks keep their mode.
- * The security context decides what fsGroup is; this is the hook volumes call.
+ * `fsGroupChangePolicy: OnRootMismatch` skips the walk when the volume's root is already
+ * right. The security context decides what fsGroup is; this is the hook volumes call.
  *
  * @example
  * await fsGroupOwnership(pod, '/var/lib/k8ts/agent/pods/UID/volumes/kubernetes.io~empty-dir/data', false);
@@ -27,6 +28,12 @@ export const fsGroupOwnership: OwnershipHook = async (pod, path, readOnly) => {
   const gid = podFsGroup(pod);
   if (gid === undefined) return;
   const mask = readOnly ? 0o440 : 0o660;
+  const policy = (pod.spec as { securityContext?: { fsGroupChangePolicy?: string } } | undefined)?.securityContext?.fsGroupChangePolicy;
+  if (policy === 'OnRootMismatch') {
+    // The root already right means the rest is too (the kubelet's shortcut for big volumes).
+    const root = await lstat(path);
+    if (root.gid === gid && (root.mode & mask) === mask && (!root.isDirectory() || (root.mode & 0o2000) !== 0)) return;
+  }
   await walk(path, async (p, isDir, mode, isLink) => {
     await lchown(p, -1, gid);
     if (isLink) return;

@@ -66,7 +66,8 @@ export class VolumeSetUpError extends Error {
 
   /** The FailedMount event text, as the kubelet words it. */
   get eventMessage(): string {
-    return this.kind === 'setup' ? `MountVolume.SetUp failed for volume "${this.volume}" : ${this.message}` : this.message;
+    if (this.kind === 'setup') return `MountVolume.SetUp failed for volume "${this.volume}" : ${this.message}`;
+    return `Unable to attach or mount volumes: unmounted volumes=[${this.volume}], unattached volumes=[], failed to process volumes=[${this.volume}]: ${this.message}`;
   }
 }
 
