@@ -35,15 +35,41 @@ export const defaultCapabilities = [
   'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
 ];
 
-/** Every capability (privileged containers, `add: [ALL]`); runc skips those the kernel lacks. */
-export const allCapabilities = [
-  ...defaultCapabilities,
-  'CAP_DAC_READ_SEARCH', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
-  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE',
-  'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_LEASE', 'CAP_AUDIT_CONTROL', 'CAP_MAC_OVERRIDE',
-  'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF',
-  'CAP_CHECKPOINT_RESTORE',
+/** Every capability, in the kernel's bit order (CAP_CHOWN is bit 0). */
+const capabilityBits = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
+  'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE',
+  'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
+
+/** The capabilities a bounding-set mask (`CapBnd` of /proc/<pid>/status, hex) holds. */
+export function capabilitiesInMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex}`);
+  return capabilityBits.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
+let current: string[] | undefined;
+
+/**
+ * Every capability the agent itself holds: what privileged containers and `add: [ALL]` get
+ * (containerd's "all current capabilities"), so a node that runs with a reduced bounding set
+ * still starts them instead of failing to apply capabilities it cannot grant.
+ */
+export function allCapabilities(): string[] {
+  if (!current) {
+    let hex: string | undefined;
+    try {
+      hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    } catch {
+      // not Linux
+    }
+    current = hex ? capabilitiesInMask(hex) : [...capabilityBits];
+  }
+  return current;
+}
 
 /** What containerd hides in /proc and /sys unless the container is privileged or asks for an unmasked /proc. */
 export const maskedPaths = [
@@ -67,11 +93,11 @@ function capName(c: string): string {
  * containerCapabilities({ capDrop: ['NET_RAW'] }); // the default set without CAP_NET_RAW
  */
 export function containerCapabilities(sec: { privileged?: boolean; capAdd?: string[]; capDrop?: string[] }): string[] {
-  if (sec.privileged) return [...allCapabilities];
+  if (sec.privileged) return [...allCapabilities()];
   const add = (sec.capAdd ?? []).map(capName);
   const drop = (sec.capDrop ?? []).map(capName);
   let caps = [...defaultCapabilities];
-  if (add.includes('CAP_ALL')) caps = [...allCapabilities];
+  if (add.includes('CAP_ALL')) caps = [...allCapabilities()];
   if (drop.includes('CAP_ALL')) caps = [];
   for (const c of add) if (c !== 'CAP_ALL' && !caps.includes(c)) caps.push(c);
   return caps.filter((c) => !drop.includes(c));
