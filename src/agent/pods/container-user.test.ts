@@ -18,10 +18,10 @@ const podOf = (sc?: Record<string, unknown>): KubeObject => ({ metadata: { name:
 
 describe('containerUser', () => {
   const pod = podOf();
-  it('reads the image USER by id or name, with an optional group; the primary gid leads the groups', () => {
+  it('reads the image USER by id or name (its group part ignored, as on Kubernetes); the primary gid leads the groups', () => {
     assert.deepEqual(containerUser('', [layer], pod, { name: 'c' }), { uid: 0, gid: 0, additionalGids: [0, 10] });
     assert.deepEqual(containerUser('app', [layer], pod, { name: 'c' }), { uid: 1000, gid: 1001, additionalGids: [1001, 50] });
-    assert.deepEqual(containerUser('1000:staff', [layer], pod, { name: 'c' }), { uid: 1000, gid: 50, additionalGids: [50] });
+    assert.deepEqual(containerUser('1000:staff', [layer], pod, { name: 'c' }), { uid: 1000, gid: 1001, additionalGids: [1001, 50] });
     assert.deepEqual(containerUser('42', [layer], pod, { name: 'c' }), { uid: 42, gid: 0, additionalGids: [0] });
   });
 

@@ -31,11 +31,6 @@ function passwdEntries(text: string | undefined): PasswdEntry[] {
     .map((p) => ({ name: p[0]!, uid: Number(p[2]), gid: Number(p[3]) }));
 }
 
-function groupId(text: string | undefined, name: string): number | undefined {
-  const line = (text ?? '').split('\n').find((l) => l.split(':')[0] === name);
-  return line ? Number(line.split(':')[2]) : undefined;
-}
-
 const numeric = (s: string) => /^\d+$/.test(s);
 
 /** Groups of the image's /etc/group that list `user` as a member (containerd adds them). */
@@ -73,8 +68,9 @@ function verifyRunAsNonRoot(sc: EffectiveSecurityContext, imageUser: string, pod
 
 /**
  * The uid/gid and groups a container runs as: the security context (container over pod) wins,
- * else the image's USER (`uid`, `uid:gid`, `name`, `name:group`, names looked up in the
- * image's /etc/passwd and /etc/group), else root. Enforces `runAsNonRoot` with the kubelet's
+ * else the image's USER (a uid or a name looked up in the image's /etc/passwd; a `:group`
+ * part is ignored, as on Kubernetes), else root; the gid is runAsGroup, else the user's
+ * primary group in the image, else 0. Enforces `runAsNonRoot` with the kubelet's
  * messages. The groups are containerd's: the primary gid, the image's groups that list the
  * user (unless `supplementalGroupsPolicy: Strict`), then fsGroup and supplementalGroups.
  *
@@ -91,33 +87,23 @@ export function containerUser(
   const podSc = (pod.spec as { securityContext?: PodSecurityContextSpec } | undefined)?.securityContext;
   const sc = effectiveSecurityContext(podSc, container.securityContext);
   verifyRunAsNonRoot(sc, imageUser ?? '', pod, container.name);
-  const [userPart = '', groupPart] = (imageUser ?? '').split(':');
+  // Only the user part of the image's USER counts: the runtime reports the image's uid or
+  // name without its group, and the kubelet passes just that on (`1000:50` runs with gid
+  // from /etc/passwd, not 50).
+  const userPart = (imageUser ?? '').split(':')[0] ?? '';
   let uid = sc.runAsUser;
-  let gid = sc.runAsGroup;
   const entries = passwdEntries(readImageFile(layers, 'passwd'));
-  let userName: string | undefined;
+  let entry: PasswdEntry | undefined;
   if (uid === undefined && userPart) {
-    const entry = numeric(userPart) ? entries.find((e) => e.uid === Number(userPart)) : entries.find((e) => e.name === userPart);
+    entry = numeric(userPart) ? entries.find((e) => e.uid === Number(userPart)) : entries.find((e) => e.name === userPart);
     if (!numeric(userPart) && !entry) throw new ContainerConfigError(`unable to find user ${userPart}: no matching entries in passwd file`);
     uid = numeric(userPart) ? Number(userPart) : entry!.uid;
-    userName = entry?.name;
-    if (gid === undefined && !groupPart) gid = entry?.gid;
   }
   uid ??= 0;
-  if (userName === undefined) {
-    const entry = entries.find((e) => e.uid === uid);
-    userName = entry?.name;
-    // A uid the image knows takes its primary group, as runc's user lookup does.
-    if (gid === undefined && !groupPart && entry) gid = entry.gid;
-  }
-  let groupText: string | undefined;
-  if (gid === undefined && groupPart) {
-    groupText = readImageFile(layers, 'group');
-    gid = numeric(groupPart) ? Number(groupPart) : groupId(groupText, groupPart);
-    if (gid === undefined) throw new ContainerConfigError(`unable to find group ${groupPart}: no matching entries in group file`);
-  }
-  gid ??= 0;
-  const imageGroups = podSc?.supplementalGroupsPolicy === 'Strict' ? [] : memberGroups(groupText ?? readImageFile(layers, 'group'), userName);
+  entry ??= entries.find((e) => e.uid === uid);
+  // A uid the image knows takes its primary group, as the runtime's user lookup does; else 0.
+  const gid = sc.runAsGroup ?? entry?.gid ?? 0;
+  const imageGroups = podSc?.supplementalGroupsPolicy === 'Strict' ? [] : memberGroups(readImageFile(layers, 'group'), entry?.name);
   const additionalGids = [gid, ...imageGroups, ...(podSc?.fsGroup !== undefined ? [podSc.fsGroup] : []), ...(podSc?.supplementalGroups ?? [])];
   return { uid, gid, additionalGids: [...new Set(additionalGids)] };
 }
