@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetNode } from '../../src/agent/reset/reset.js';
@@ -17,6 +17,7 @@ import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/t
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { nodeNetnsFor } from '../support/node-netns.js';
 import { Kubectl, kubectlBinary } from '../support/kubectl.js';
+import { onTerminal } from '../support/terminal.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildBusyboxImage, pushImage } from '../support/test-images.js';
 
@@ -86,6 +87,27 @@ function kubectlStream(args: string[]): { lines: string[]; child: ChildProcess; 
       children.delete(child);
     },
   };
+}
+
+/** Processes whose command line or open files name a path under one of `dirs`. */
+function processesUsing(dirs: string[]): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      });
+      if ([cmdline, ...fds].some((text) => dirs.some((d) => text.includes(d)))) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 function startServer(): Promise<TestServer> {
@@ -380,6 +402,13 @@ describe('pods', () => {
 
 describe('restarts', () => {
   test('killing the server loses no pod and keeps its containers running', async () => {
+    // A shell on a terminal too: its terminal and open stdin live in the shim, not the agent.
+    await applyPod({ metadata: { name: 'console' }, spec: { containers: [{ name: 'c', image, command: ['sh'], stdin: true, tty: true }] } });
+    const consoleBefore = await waitFor('console running', async () => {
+      const s = containerStatus(await getPod('console'));
+      return s?.state?.running ? s : undefined;
+    });
+    const podsBefore = await k.ok(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,UID:.metadata.uid', '--no-headers']);
     const before = containerStatus(await getPod('db'))!;
     await server.kill9();
     server = await startServer();
@@ -390,6 +419,18 @@ describe('restarts', () => {
     });
     assert.equal(after.containerID, before.containerID, 'the same container, adopted');
     assert.equal(after.restartCount, 0);
+    assert.equal(await k.ok(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,UID:.metadata.uid', '--no-headers']), podsBefore);
+    const consoleAfter = containerStatus(await getPod('console'))!;
+    assert.equal(consoleAfter.containerID, consoleBefore.containerID);
+    assert.equal(consoleAfter.restartCount, 0);
+    const t = onTerminal([kubectlBinary('1.33'), '--kubeconfig', server.kubeconfig, 'attach', '-it', 'console']);
+    try {
+      await t.waitFor(/If you don't see a command prompt, try pressing enter\./, 0, 30_000);
+      t.type('echo after $((3*5))\r');
+      await t.waitFor(/\nafter 15\r*\n/);
+    } finally {
+      t.kill();
+    }
     const lines = (await k.ok(['logs', 'db', '--tail=3'])).trim().split('\n');
     const lastBefore = Number((await waitFor('newer line', async () => {
       const l = (await k.ok(['logs', 'db', '--tail=1'])).trim();
@@ -449,6 +490,8 @@ describe('reset', () => {
       assert.equal(existsSync(join(h, `${cgroupRoot}-b`)), false);
     }
     assert.equal(existsSync(runtimeRoot), false);
+    // No shim, terminal or stdin holder is left running for a container of these nodes.
+    assert.deepEqual(processesUsing([dataDir, agent2Dir]), []);
     rmSync(agent2Dir, { recursive: true, force: true });
   });
 });

@@ -175,6 +175,9 @@ describe('kubectl exec', () => {
         assert.match(lines, /hostname; tty; stty size\ndb\n\/dev\/pts\/\d+\n30 100\n/);
         const ps = lines.slice(lines.indexOf('ps -o pid,comm'));
         assert.match(ps, /\n\s+1 httpd\n/);
+        // Only the pod's own processes: its main process as PID 1, this shell and ps.
+        const table = ps.split('\n').slice(2).filter((l) => /^\s*\d+ /.test(l));
+        assert.deepEqual([...new Set(table.map((l) => l.trim().split(/\s+/)[1]))].sort(), ['httpd', 'ps', 'sh']);
         assert.equal(code, 7);
       } finally {
         // A failed step must not leave kubectl (and its exec session) behind.
