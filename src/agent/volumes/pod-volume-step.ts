@@ -7,12 +7,12 @@ import { PodVolumesNotReady, type VolumeManager } from './volume-manager.js';
 export type VolumeStep = { ready: true; volumes: Map<string, MountedVolume> } | { ready: false; retryAt: number };
 
 const firstRetryMs = 1000;
-const maxRetryMs = 30_000;
+const maxRetryMs = 10_000;
 
 /**
  * The pod sync's volume step (the kubelet's WaitForAttachAndMount): set up every volume; if
  * one cannot be, record a `FailedMount` warning per volume and retry with a back-off
- * (1 s doubling to 30 s; a change of the missing object wakes the pod sooner).
+ * (1 s doubling to 10 s; a change of a missing ConfigMap or Secret wakes the pod sooner).
  *
  * @example
  * const step = new PodVolumeStep(volumes, events);

@@ -30,7 +30,12 @@ async function projectedPayload(ctx: VolumeContext, tokens: TokenCache): Promise
         add(await downwardPayload(pod, s.downwardAPI.items ?? [], mode, ctx.allocatable));
       } else if (s.serviceAccountToken) {
         const t = s.serviceAccountToken;
-        const token = await tokens.get(pod, t.audience || undefined, t.expirationSeconds ?? 3600);
+        let token: string;
+        try {
+          token = await tokens.get(pod, t.audience || undefined, t.expirationSeconds ?? 3600);
+        } catch (err) {
+          throw new Error(`failed to fetch token: ${(err as Error).message}`);
+        }
         // With an fsGroup the ownership step opens it to the group; without, it stays the default mode.
         out.set(t.path, { data: Buffer.from(token), mode: fsGroup !== undefined ? 0o600 : mode });
       }
