@@ -114,6 +114,19 @@ describe('container stdio', () => {
     await rt.stop(id, 0);
   });
 
+  it('closing a terminal\'s stdin (stdinOnce) ends the shell on it, as a hang-up would', async () => {
+    const id = await startContainer(container('once', ['sh'], { stdin: true, stdinOnce: true, tty: true }));
+    const { live, exited } = rt.attachStdio(id)!;
+    const out = listen(live);
+    const stdin = live.openStdin()!;
+    stdin.write('echo hello\r');
+    await out.until(/\nhello\r\n/);
+    live.closeStdin();
+    stdin.end();
+    await exited;
+    out.stop();
+  });
+
   it('runs a tty: true container on a terminal that follows resizes, across an agent restart', async () => {
     const id = await startContainer(container('shell', ['sh'], { stdin: true, stdinOnce: false, tty: true }));
     let handle = rt.attachStdio(id)!;
