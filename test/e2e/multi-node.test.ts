@@ -44,6 +44,9 @@ interface TestNode {
 
 const nodeArgs = (n: TestNode) => ['--node-name', n.name, '--node-ip', n.ip, '--node-netns', n.netns, '--kubelet-port', '0', '--cgroup-root', n.cgroupRoot, '--runtime-root', n.runtimeRoot, '--cluster-cidr', clusterCIDR];
 
+/** An error that ends a wait at once (a process that exited will not come back). */
+class Fatal extends Error {}
+
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -52,6 +55,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
       const v = await fn();
       if (v) return v;
     } catch (err) {
+      if (err instanceof Fatal) throw err;
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
@@ -170,7 +174,7 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services and hostPort
 
   it('kubectl get nodes -o wide shows both nodes Ready with their INTERNAL-IPs; each routes the other\'s podCIDR via its address', async () => {
     const rows = await waitFor('both nodes Ready', async () => {
-      if (agent && agent.exitCode !== null) throw new Error(`k8ts agent exited ${agent?.exitCode}: ${agentLog}`);
+      if (agent && agent.exitCode !== null) throw new Fatal(`k8ts agent exited ${agent.exitCode}: ${agentLog}`);
       const text = await kc('get', 'nodes', '-o', 'wide', '--no-headers');
       const lines = [nodes.a, nodes.b].map((n) => text.split('\n').find((l) => l.startsWith(`${n.name} `)));
       return lines.every((l) => l && /^\S+\s+Ready\s/.test(l)) ? (lines as string[]) : undefined;
@@ -226,5 +230,17 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services and hostPort
     assert.equal(r.body.trim(), 'web-b');
     // Only web-b's node serves it.
     assert.notEqual((await fx.curl(nodes.b.netns, `http://${nodes.a.ip}:18080/`)).ok, true);
+  });
+
+  it('a deleted node is no longer routed to', async () => {
+    const cidrB = (await kc('get', 'node', nodes.b.name, '-o', 'jsonpath={.spec.podCIDR}')).trim();
+    const routesOnA = async () => (await new HostCommands(nodes.a.netns).run('ip', ['route', 'show', 'proto', String(k8tsRouteProtocol)])).stdout;
+    assert.match(await routesOnA(), new RegExp(`^${cidrB.replace(/\./g, '\\.')} via ${nodes.b.ip.replace(/\./g, '\\.')}`, 'm'));
+    // The agent goes first, as an admin drains and removes a machine; then its Node.
+    const exited = new Promise((r) => agent!.once('exit', r));
+    agent!.kill('SIGTERM');
+    await exited;
+    await kc('delete', 'node', nodes.b.name);
+    await waitFor(`the route to ${cidrB} to go`, async () => !(await routesOnA()).includes(cidrB), 30_000);
   });
 });
