@@ -15,7 +15,7 @@ import type { Endpoint, ServicePortModel } from './service-model.js';
  *
  * @example
  * const lines = sharedLbChains(16, 'mark-for-masq'); // base table: lb-1 … lb-16 and friends
- * renderSharedPort(model, endpoints, true); // elements pointing at lb-3, nodeport-lb-3 …
+ * renderSharedPort(model, endpoints); // 3 endpoints: elements pointing at lb-3, nodeport-lb-3 …
  */
 export const sharedLbLimit = 16;
 // Why a fixed set, created with the base table: nft 1.0.6 cannot evaluate a new rule that
