@@ -4,12 +4,12 @@
 // and curl on the node. The cluster DNS forwards outside names to a fake resolver on
 // loopback, so no traffic leaves the machine. `k8ts reset` removes it all at the end.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resetNode } from '../../src/agent/reset/reset.js';
 import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
@@ -19,6 +19,7 @@ import { HostCommands } from '../../src/network/host/host-commands.js';
 import { networkTestsSupported } from '../../src/network/testing/netns-fixture.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
+import { nodeNetnsFor } from '../support/node-netns.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildBusyboxImage, pushImage } from '../support/test-images.js';
 
@@ -27,6 +28,7 @@ const tag = randomBytes(3).toString('hex');
 const nodeName = `k8ts-net-${tag}`;
 const cgroupRoot = `/k8ts-net-${tag}`;
 const runtimeRoot = `/run/k8ts-net-${tag}`;
+const repoRoot = resolve(import.meta.dirname, '../../..');
 /** Its own pod range: the machine routes it to this test's node only. */
 const clusterCIDR = '10.244.0.0/16';
 /** Each web pod serves its host name at / and /demo/ on port 8080. */
@@ -71,8 +73,17 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
   let httpPort: number;
   let httpsPort: number;
   let claim: ReturnType<typeof claimTestResources> | undefined;
+  let claim2: ReturnType<typeof claimTestResources> | undefined;
   let hostRoute: string[] | undefined;
   let serverArgs: string[] = [];
+  let agent2: ChildProcess | undefined;
+  let agent2Dir: string | undefined;
+  const stopAgent2 = async () => {
+    if (agent2 && agent2.exitCode === null && agent2.signalCode === null) {
+      agent2.kill('SIGTERM');
+      await new Promise((r) => agent2!.once('exit', r));
+    }
+  };
 
   const kc = (...args: string[]) => k.ok(args);
   /** One HTTP GET from a pod (busybox wget, bounded by timeout): the body, or the error. */
@@ -138,12 +149,15 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
 
   after(async () => {
     const steps: (() => unknown)[] = [
+      stopAgent2,
       () => server?.stop(),
+      () => agent2Dir && resetNode({ dataDir: agent2Dir, removeData: true }),
       () => hostRoute && execFileSync('ip', ['route', 'del', ...hostRoute]),
       () => dataDir && resetNode({ dataDir, removeData: true }),
       () => upstream?.close(),
       () => registry?.stop(),
       () => claim?.release(),
+      () => claim2?.release(),
       () => work && rmSync(work, { recursive: true, force: true }),
     ];
     for (const step of steps) {
@@ -346,7 +360,40 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
     await waitFor('the Service to answer after the restart', async () => (await wgetFrom('client', 'http://web/')).ok);
   });
 
+  it('a pod on a second node (k8ts agent --token) gets an address from its own podCIDR and resolves through the cluster DNS', async () => {
+    agent2Dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-netpods-node2-'));
+    claim2 = claimTestResources({ dir: agent2Dir, root: `${runtimeRoot}-b`, cgroupRoot: `${cgroupRoot}-b`, podsDir: join(agent2Dir, 'agent', 'pods') }, `e2e-net-${tag}-b`);
+    const node2 = `${nodeName}-b`;
+    const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
+    const args = ['agent', '--server', server.url, '--token', token, '--data-dir', agent2Dir, '--node-name', node2, '--node-ip', '127.0.0.1', '--kubelet-port', '0'];
+    args.push('--node-netns', (await nodeNetnsFor(agent2Dir)).name, '--cgroup-root', `${cgroupRoot}-b`, '--runtime-root', `${runtimeRoot}-b`, '--cluster-cidr', clusterCIDR);
+    agent2 = spawn(process.execPath, [join(repoRoot, 'bin', 'k8ts'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    claim2.addProcess(agent2.pid!, 'k8ts');
+    agent2.stderr!.setEncoding('utf8').on('data', (d: string) => (log = (log + d).slice(-4000)));
+    const podCIDR = await waitFor(`${node2}'s podCIDR`, async () => {
+      if (agent2!.exitCode !== null) throw new Error(`agent exited: ${log}`);
+      return (await kc('get', 'node', node2, '-o', 'jsonpath={.spec.podCIDR}')).trim();
+    });
+    const vip = await vipOf('web');
+    await k.ok(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'remote' }, spec: { nodeName: node2, restartPolicy: 'Never', containers: [{ name: 'c', image, command: ['sh', '-c', 'until nslookup web.default.svc.cluster.local; do sleep 0.5; done; sleep 100000'] }] } }),
+    });
+    const remote = await waitFor('the remote pod running', async () => {
+      const p = JSON.parse(await kc('get', 'pod', 'remote', '-o', 'json'));
+      return p.status?.phase === 'Running' ? p : undefined;
+    });
+    assert.equal(remote.status.podIP.split('.').slice(0, 3).join('.'), podCIDR.split('.').slice(0, 3).join('.'));
+    const answer = await waitFor('the remote pod to resolve the web Service', async () => {
+      const text = (await k.run(['logs', 'remote'])).stdout;
+      return /^Name:\s*web\.default\.svc\.cluster\.local$/m.test(text) ? text : undefined;
+    });
+    assert.match(answer, new RegExp(`^Address:\\s*${vip.replace(/\./g, '\\.')}$`, 'm'));
+    await kc('delete', 'pod', 'remote', '--grace-period=1');
+  });
+
   it('k8ts reset removes the pod network: bridge, nft tables, routes and CNI state', async () => {
+    await stopAgent2();
     await server.stop();
     const report = await resetNode({ dataDir, removeData: false });
     assert.equal(report.network, true);
