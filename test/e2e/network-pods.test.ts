@@ -140,7 +140,12 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
     await kc('label', 'namespace', 'team-a', 'team=a');
     await kc('run', 'client', `--image=${image}`, '--restart=Never', '--', 'sleep', '100000');
     await kc('run', 'client', '-n', 'team-a', `--image=${image}`, '--restart=Never', '--', 'sleep', '100000');
-    await kc('create', 'deployment', 'web', `--image=${registry.host}/k8ts/web:1`, '--replicas=3', '--port=8080');
+    // As `kubectl create deployment web --replicas=3 --port=8080`, with a short grace period:
+    // httpd as PID 1 ignores SIGTERM, and the proxy keeps serving terminating pods while no
+    // other endpoint is ready (as kube-proxy does), so scale-downs would otherwise take 30 s.
+    const web = { name: 'web', image: `${registry.host}/k8ts/web:1`, ports: [{ containerPort: 8080 }] };
+    const template = { metadata: { labels: { app: 'web' } }, spec: { terminationGracePeriodSeconds: 2, containers: [web] } };
+    await k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web' } }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template } }) });
     await kc('expose', 'deployment', 'web', '--port=80', '--target-port=8080');
     await kc('wait', '--for=condition=Ready', 'pod/client', '--timeout=90s');
     await kc('wait', '--for=condition=Ready', '-n', 'team-a', 'pod/client', '--timeout=90s');
