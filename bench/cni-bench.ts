@@ -1,9 +1,9 @@
-// Pod network set-up time: CNI ADD (loopback, bridge + host-local, portmap when the pod has
-// hostPorts, prevResult chained) and DEL per pod, with k8ts's CniPodNetwork, in a private
+// Pod network set-up time: CNI ADD (bridge + host-local, portmap when the pod has hostPorts,
+// prevResult chained; loopback first with --loopback-plugin) and DEL per pod, with k8ts's CniPodNetwork, in a private
 // "node" network namespace.
 //
-// Usage (root): npm run build && node dist/bench/cni-bench.js [--pods 30] [--host-port-every 2]
-// (every Nth pod has a hostPort; 0: none)
+// Usage (root): npm run build && node dist/bench/cni-bench.js [--pods 30] [--host-port-every 2] [--loopback-plugin]
+// (every Nth pod has a hostPort; 0: none. --loopback-plugin also runs CNI loopback per pod)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { CniPodNetwork } from '../src/network/cni/cni-pod-network.js';
 import { HostCommands } from '../src/network/host/host-commands.js';
 
-const { values } = parseArgs({ options: { pods: { type: 'string', default: '30' }, 'host-port-every': { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { pods: { type: 'string', default: '30' }, 'host-port-every': { type: 'string', default: '2' }, 'loopback-plugin': { type: 'boolean', default: false } } });
+/** As the agent: its sandboxes bring `lo` up themselves, so no CNI loopback plugin runs (unless asked). */
+const loopbackPlugin = values['loopback-plugin']!;
 const count = Number(values.pods);
 const every = Number(values['host-port-every']);
 const hasPort = (i: number) => every > 0 && i % every === every - 1;
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-cni-'));
   const nsNames: string[] = [`${prefix}-node`];
   await root.run('ip', ['netns', 'add', nsNames[0]!]);
-  const net = new CniPodNetwork({ podCIDR: '10.42.0.0/24', clusterCIDR: '10.42.0.0/16', stateDir: dir, host: new HostCommands(nsNames[0]) });
+  const net = new CniPodNetwork({ podCIDR: '10.42.0.0/24', clusterCIDR: '10.42.0.0/16', stateDir: dir, host: new HostCommands(nsNames[0]), loopback: loopbackPlugin });
   const add: number[] = [];
   const addPort: number[] = [];
   const cpu = { add: 0, addPort: 0, del: 0, delPort: 0 };
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
       const ns = `${prefix}-p${i}`;
       nsNames.push(ns);
       await root.run('ip', ['netns', 'add', ns]);
+      // Part of creating the sandbox, before ADD (as the agent's ensureNetns does).
+      if (!loopbackPlugin) await root.run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
       const req = { podUID: `uid-${i}`, namespace: 'bench', name: `p${i}`, netnsPath: `/var/run/netns/${ns}`, ...(hasPort(i) ? { portMappings: [{ hostPort: 20000 + i, containerPort: 80, protocol: 'tcp' as const }] } : {}) };
       const t0 = performance.now();
       const c0 = cpuMs();
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
   const row = (label: string, xs: number[], cpuTotal: number) =>
     xs.length ? `| ${label} | ${xs.length} | ${pct(xs, 50).toFixed(0)} ms | ${pct(xs, 90).toFixed(0)} ms | ${pct(xs, 99).toFixed(0)} ms | ${(cpuTotal / xs.length).toFixed(0)} ms |` : undefined;
   const rows = [
-    row('ADD, no hostPort (loopback, then bridge + host-local)', add, cpu.add),
+    row(`ADD, no hostPort (${loopbackPlugin ? 'loopback, then ' : ''}bridge + host-local)`, add, cpu.add),
     row('ADD with one hostPort (… then portmap)', addPort, cpu.addPort),
     row('DEL, no hostPort', del, cpu.del),
     row('DEL with one hostPort', delPort, cpu.delPort),

@@ -97,7 +97,8 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
   const disabled = new Set(o.disable ?? []);
   const podCIDR = await waitForPodCIDR(api, o.nodeName, o.podCIDRTimeoutMs ?? 60_000, o.log);
   const mtu = o.mtu ?? (await defaultRouteMtu(host));
-  const podNetwork = new CniPodNetwork({ podCIDR, clusterCIDR, stateDir: join(o.dataDir, 'cni'), host, log: o.log, ...(mtu ? { mtu } : {}) });
+  // Pod sandboxes come with `lo` up (the agent's ensureNetns), so no loopback plugin runs.
+  const podNetwork = new CniPodNetwork({ podCIDR, clusterCIDR, stateDir: join(o.dataDir, 'cni'), host, loopback: false, log: o.log, ...(mtu ? { mtu } : {}) });
   await podNetwork.init();
   const started: { stop(): unknown }[] = [];
   const out: NodeNetworking = {
