@@ -149,10 +149,12 @@ export class Agent {
     await services.start();
     this.services = services;
     const events = new PodEvents(recorder);
-    const probes = new ProbeManager({ env: { exec, dialer }, events, log: deps.log });
+    // Probes dial pod IPs from the node's network namespace (--node-netns, else the agent's own).
+    const actions = { exec, dialer, nodeNetnsPath: config.network?.nodeNetns ? `/var/run/netns/${config.network.nodeNetns}` : '' };
+    const probes = new ProbeManager({ env: actions, events, log: deps.log });
     this.probes = probes;
     const syncer = new PodSyncer({
-      actions: { exec, dialer },
+      actions,
       probes,
       runtime,
       images,

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { Logger } from '../../util/log.js';
 import type { PodEvents } from '../pods/pod-events.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
-import type { ActionEnv } from '../probes/action-env.js';
+import { podActionTarget, type ActionEnv } from '../probes/action-env.js';
 import type { ProbedContainer } from '../probes/probe-spec.js';
 import { runLifecycleHandler } from './hook-runner.js';
 
@@ -51,17 +51,12 @@ export class ContainerKiller {
   }
 
   private async preStop(r: KillRequest, handler: NonNullable<NonNullable<ProbedContainer['lifecycle']>['preStop']>, limitMs: number): Promise<void> {
-    const uid = r.pod.metadata.uid!;
-    const sandbox = await this.deps.runtime.sandboxStatus(uid);
-    const hostNetwork = (r.pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
+    const env = this.deps.actions!;
+    const sandbox = await this.deps.runtime.sandboxStatus(r.pod.metadata.uid!);
     const abort = new AbortController();
     const hook = runLifecycleHandler(
-      this.deps.actions!,
-      {
-        container: { containerId: r.container.id, podUid: uid, sandboxId: r.container.sandboxId },
-        network: { podUid: uid, sandboxId: sandbox?.id ?? r.container.sandboxId, netnsPath: hostNetwork ? '' : (sandbox?.netnsPath ?? '') },
-        ...(sandbox?.ips[0] ? { podIP: sandbox.ips[0] } : {}),
-      },
+      env,
+      podActionTarget(env, r.pod, sandbox, r.container),
       r.pod,
       r.spec!,
       handler,

@@ -3,7 +3,7 @@ import type { Logger } from '../../util/log.js';
 import type { PodEvents } from '../pods/pod-events.js';
 import { killGraceSeconds } from '../pods/pod-spec-view.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
-import type { ActionEnv } from '../probes/action-env.js';
+import { podActionTarget, type ActionEnv } from '../probes/action-env.js';
 import type { ProbedContainer } from '../probes/probe-spec.js';
 import { ContainerKiller } from './container-killer.js';
 import { runLifecycleHandler } from './hook-runner.js';
@@ -27,20 +27,8 @@ export interface PostStartDeps {
 export async function runPostStart(deps: PostStartDeps, pod: KubeObject, c: ProbedContainer, info: ContainerInfo, init: boolean): Promise<string | undefined> {
   const handler = c.lifecycle?.postStart;
   if (!handler || !deps.actions) return undefined;
-  const uid = pod.metadata.uid!;
-  const sandbox = await deps.runtime.sandboxStatus(uid);
-  const hostNetwork = (pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
-  const failure = await runLifecycleHandler(
-    deps.actions,
-    {
-      container: { containerId: info.id, podUid: uid, sandboxId: info.sandboxId },
-      network: { podUid: uid, sandboxId: sandbox?.id ?? info.sandboxId, netnsPath: hostNetwork ? '' : (sandbox?.netnsPath ?? '') },
-      ...(sandbox?.ips[0] ? { podIP: sandbox.ips[0] } : {}),
-    },
-    pod,
-    c,
-    handler,
-  );
+  const sandbox = await deps.runtime.sandboxStatus(pod.metadata.uid!);
+  const failure = await runLifecycleHandler(deps.actions, podActionTarget(deps.actions, pod, sandbox, info), pod, c, handler);
   if (failure === undefined) return undefined;
   deps.log.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, container: c.name, failure }, 'postStart hook failed');
   // The message stays out of the event: hook output may hold secrets.

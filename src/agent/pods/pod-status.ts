@@ -187,9 +187,11 @@ export function buildPodStatus(input: PodStatusInput): Json {
         : condition(type, true);
   const wanted: Json[] = [
     condition('PodReadyToStartContainers', input.sandboxReady),
-    incompleteInit.length && !completed
-      ? condition('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`)
-      : condition('Initialized', true),
+    completed
+      ? condition('Initialized', true, 'PodCompleted')
+      : incompleteInit.length
+        ? condition('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${incompleteInit.join(' ')}]`)
+        : condition('Initialized', true),
     readyCondition('Ready'),
     readyCondition('ContainersReady'),
   ];

@@ -1,4 +1,6 @@
 import type { Duplex } from 'node:stream';
+import type { KubeObject } from '../../api/types.js';
+import type { ContainerInfo, SandboxStatus } from '../runtime/container-runtime.js';
 import { KUBERNETES_MAJOR, KUBERNETES_MINOR } from '../../apiserver/version.js';
 import type { ContainerTarget, ExecRunner, PodNetworkTarget } from '../streaming/contracts.js';
 
@@ -11,6 +13,12 @@ export interface PodDialer {
 export interface ActionEnv {
   exec: ExecRunner;
   dialer: PodDialer;
+  /**
+   * The network namespace of the node (`/var/run/netns/<--node-netns>`); empty or absent: the
+   * agent's own. Pod IPs are dialed from there, as the kubelet dials them from the node, so
+   * one connection helper serves every pod.
+   */
+  nodeNetnsPath?: string;
 }
 
 /** Where one action runs: the container (exec) and its pod's network (httpGet, tcpSocket, grpc). */
@@ -34,6 +42,25 @@ export const probeUserAgent = `kube-probe/${KUBERNETES_MAJOR}.${KUBERNETES_MINOR
 
 /** The kubelet keeps at most this much of a probe's output or response body. */
 export const maxProbeOutput = 10 * 1024;
+
+/**
+ * Where a probe or hook of a container runs: exec in the container; network actions to the
+ * pod IP from the node's network, or — for a pod without an IP yet — to the loopback inside
+ * the pod's own network namespace; a hostNetwork pod is the node itself.
+ *
+ * @example
+ * const target = podActionTarget(env, pod, await runtime.sandboxStatus(uid), info);
+ */
+export function podActionTarget(env: ActionEnv, pod: KubeObject, sandbox: SandboxStatus | undefined, info: ContainerInfo): ActionTarget {
+  const podUid = pod.metadata.uid!;
+  const sandboxId = sandbox?.id ?? info.sandboxId;
+  const container = { containerId: info.id, podUid, sandboxId: info.sandboxId };
+  const hostNetwork = (pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
+  const podIP = sandbox?.ips[0];
+  if (hostNetwork) return { container, network: { podUid, sandboxId, netnsPath: '' } };
+  if (podIP) return { container, network: { podUid, sandboxId, netnsPath: env.nodeNetnsPath ?? '' }, podIP };
+  return { container, network: { podUid, sandboxId, netnsPath: sandbox?.netnsPath ?? '' } };
+}
 
 /** The host a network action dials: its own host, else the pod IP, else the pod's loopback. */
 export function actionHost(host: string | undefined, target: ActionTarget): string {

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { Logger } from '../../util/log.js';
 import type { PodEvents } from '../pods/pod-events.js';
 import type { ContainerInfo, SandboxStatus } from '../runtime/container-runtime.js';
-import type { ActionEnv, ActionTarget } from './action-env.js';
+import { podActionTarget, type ActionEnv } from './action-env.js';
 import { probeContainer } from './prober.js';
 import { probeOf, type ProbedContainer, type ProbeType } from './probe-spec.js';
 import { ProbeWorker } from './probe-worker.js';
@@ -116,9 +116,12 @@ export class ProbeManager {
         const w: ProbeWorker = new ProbeWorker(type, c.name, probe, {
           container: () => entry.latest.get(c.name),
           deleting: () => !!entry.pod.metadata.deletionTimestamp,
-          started: (id) => this.started(uid, c.name, entry.latest.get(c.name)?.id === id ? entry.latest.get(c.name) : undefined),
+          started: (id) => {
+            const latest = entry.latest.get(c.name);
+            return latest?.id === id && this.started(uid, c.name, latest);
+          },
           now: this.deps.now ?? Date.now,
-          probe: (info) => probeContainer(this.deps.env, this.target(entry, info), type, c, probe, (t, reason, msg) => this.deps.events.container(entry.pod, { name: c.name, init }, t, reason, msg)),
+          probe: (info) => probeContainer(this.deps.env, podActionTarget(this.deps.env, entry.pod, entry.sandbox, info), type, c, probe, (t, reason, msg) => this.deps.events.container(entry.pod, { name: c.name, init }, t, reason, msg)),
           changed: () => {
             // A startup probe that passed lets liveness and readiness begin now.
             if (type === 'startup') for (const o of workers) if (o.containerName === c.name && o !== w) o.trigger();
@@ -131,13 +134,4 @@ export class ProbeManager {
     return workers;
   }
 
-  private target(entry: PodEntry, info: ContainerInfo): ActionTarget {
-    const uid = entry.pod.metadata.uid!;
-    const hostNetwork = (entry.pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
-    return {
-      container: { containerId: info.id, podUid: uid, sandboxId: info.sandboxId },
-      network: { podUid: uid, sandboxId: entry.sandbox?.id ?? info.sandboxId, netnsPath: hostNetwork ? '' : (entry.sandbox?.netnsPath ?? '') },
-      ...(entry.sandbox?.ips[0] ? { podIP: entry.sandbox.ips[0] } : {}),
-    };
-  }
 }
