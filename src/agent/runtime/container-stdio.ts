@@ -1,4 +1,4 @@
-import { constants, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -148,7 +148,8 @@ export class ContainerStdio implements LiveStdio {
     try {
       const pid = Number.parseInt(readFileSync(this.files.holderPid, 'utf8'), 10);
       if (!Number.isInteger(pid) || pid <= 0) return undefined;
-      return readlinkSync(`/proc/${pid}/fd/3`) === this.files.stdin ? pid : undefined;
+      // The kernel names the FIFO by its real path (the data dir may sit behind a symlink).
+      return readlinkSync(`/proc/${pid}/fd/3`) === realpathSync(this.files.stdin) ? pid : undefined;
     } catch {
       return undefined;
     }
