@@ -21,6 +21,10 @@ import { detectCgroupLayout } from './runtime/cgroups.js';
 import type { PodNetwork } from './runtime/pod-network.js';
 import { RuncRuntime } from './runtime/runc-runtime.js';
 import { AgentServer } from './server/agent-server.js';
+import { SummaryProvider } from './stats/summary.js';
+import type { EvictionManager } from './eviction/eviction-manager.js';
+import { nodeEvictionManager } from './eviction/node-eviction.js';
+import { resolveResourceFlags } from './node/resource-flags.js';
 import { StreamingRoutes } from './server/streaming-routes.js';
 import { LogAttacher } from './streaming/log-attacher.js';
 import { NetnsDialer } from './streaming/netns-dialer.js';
@@ -59,6 +63,7 @@ export interface AgentSettingsFile {
  */
 export class Agent {
   private runtime?: RuncRuntime;
+  private eviction?: EvictionManager;
   private server?: AgentServer;
   private registrar?: NodeRegistrar;
   private pods?: PodManager;
@@ -97,6 +102,8 @@ export class Agent {
 
     const statuses = new StatusManager(deps.client, deps.log);
     let pods: PodManager | undefined;
+    const resources = resolveResourceFlags(config.resources);
+    const summary = new SummaryProvider({ nodeName: config.nodeName, layout: cgroups, cgroupRoot: config.cgroupRoot, dataDir: config.dataDir, pods: () => pods?.list() ?? [], containers: () => runtime.list() });
     // Shared by kubectl exec / port-forward and by probes and lifecycle hooks.
     const exec = new OciExecRunner(new OciCli(config.runtime, config.runtimeRoot, cgroups.hybrid));
     const dialer = new NetnsDialer();
@@ -111,6 +118,7 @@ export class Agent {
       }),
       port: config.kubeletPort,
       runtime,
+      stats: summary,
       log: deps.log,
       pods: {
         pod: (ns, name) => pods?.pod(ns, name),
@@ -121,8 +129,8 @@ export class Agent {
     this.server = server;
     this.port = await server.listen();
 
-    let facts: NodeFacts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP, hostnameOverride: config.nodeName });
-    const refreshFacts = () => (facts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP, hostnameOverride: config.nodeName }));
+    let facts: NodeFacts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP, hostnameOverride: config.nodeName, reservations: { kubeReserved: resources.kubeReserved, systemReserved: resources.systemReserved, evictionHard: resources.thresholds } });
+    const refreshFacts = () => (facts = gatherNodeFacts({ dataDir: config.dataDir, runtimeVersion, maxPods: config.maxPods, nodeIP: config.nodeIP, hostnameOverride: config.nodeName, reservations: { kubeReserved: resources.kubeReserved, systemReserved: resources.systemReserved, evictionHard: resources.thresholds } }));
     const recorder = new EventRecorder(deps.client, { component: 'kubelet', host: config.nodeName }, clock, deps.log);
     this.recorder = recorder;
     const registrar = new NodeRegistrar({
@@ -134,6 +142,7 @@ export class Agent {
       controlPlane: config.controlPlane,
       recorder,
       clock,
+      pressure: () => this.eviction?.conditions(),
       log: deps.log,
     });
     this.registrar = registrar;
@@ -149,12 +158,10 @@ export class Agent {
     await services.start();
     this.services = services;
     const events = new PodEvents(recorder);
-    // Probes dial pod IPs from the node's network namespace (--node-netns, else the agent's own).
-    const actions = { exec, dialer, nodeNetnsPath: config.network?.nodeNetns ? `/var/run/netns/${config.network.nodeNetns}` : '' };
-    const probes = new ProbeManager({ env: actions, events, log: deps.log });
+    const probes = new ProbeManager({ env: { exec, dialer }, events, log: deps.log });
     this.probes = probes;
     const syncer = new PodSyncer({
-      actions,
+      actions: { exec, dialer },
       probes,
       runtime,
       images,
@@ -168,6 +175,7 @@ export class Agent {
       },
       paths: new PodPaths(dirs.pods, dirs.logs),
       cgroupRoot: config.cgroupRoot,
+      podPidsLimit: resources.podPidsLimit,
       dns: { clusterDNS: config.clusterDNS, clusterDomain: config.clusterDomain, hostResolvConf },
       services: () => services.list(),
       clock,
@@ -177,6 +185,21 @@ export class Agent {
     this.pods = pods;
     probes.onChange((uid) => pods?.wake(uid));
     await pods.start();
+    this.eviction = nodeEvictionManager({
+      nodeName: config.nodeName,
+      thresholds: resources.thresholds,
+      transitionPeriodMs: resources.evictionPressureTransitionPeriodMs,
+      layout: cgroups,
+      dataDir: config.dataDir,
+      paths: new PodPaths(dirs.pods, dirs.logs),
+      runtime,
+      summary,
+      pods,
+      event: (ref, type, reason, message) => recorder.event(ref, type, reason, message),
+      log: deps.log,
+    });
+    // Pressure changes reach the Node at once, not at the next status check.
+    this.eviction.start(10_000, () => void registrar.reportStatus(false).catch(() => undefined));
     // Addresses a crashed agent left allocated for pods that are gone.
     await network?.garbageCollect?.(new Set(pods.list().map((p) => p.metadata.uid!))).catch((err) => deps.log.warn({ err }, 'pod network garbage collection failed'));
     deps.log.info({ node: config.nodeName, port: this.port, runtime: runtimeVersion }, 'k8ts agent ready');
@@ -184,6 +207,7 @@ export class Agent {
 
   /** Stops watching and serving; containers keep running for the next start to adopt. */
   async stop(): Promise<void> {
+    this.eviction?.stop();
     this.pods?.stop();
     this.probes?.stop();
     this.services?.stop();

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { NodeNetworkFlags } from './network/node-network-config.js';
 import type { OciRuntimeName } from './runtime/oci-cli.js';
+import type { NodeResourceFlags } from './node/resource-flags.js';
 
 /** Node agent settings that `k8ts server` (embedded agent) and `k8ts agent` share; kubelet/k3s names. */
 export interface AgentFlags {
@@ -23,6 +24,8 @@ export interface AgentFlags {
   maxPods: number;
   /** Extra node labels (k3s --node-label). */
   nodeLabels: Record<string, string>;
+  /** Resource management (`--pod-pids-limit`, `--kube-reserved`, `--system-reserved`, `--eviction-hard` …). */
+  resources?: Partial<NodeResourceFlags>;
   /** The pod network (`--flannel-backend`, `--disable-kube-proxy`, `--node-netns` …). */
   network?: Partial<NodeNetworkFlags>;
 }

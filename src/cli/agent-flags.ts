@@ -3,6 +3,7 @@ import { defaultAgentFlags, type AgentFlags } from '../agent/config.js';
 import { parseQuantity } from '../api/quantity.js';
 import { parseCount, parseKeyValues } from './flag-parsers.js';
 import { nodeNetworkFlagsFrom, nodeNetworkOptions } from './node-network-flags.js';
+import { resourceFlagsFrom, resourceOptions } from './resource-flags.js';
 
 const d = defaultAgentFlags;
 
@@ -39,6 +40,7 @@ export function agentOptions(): Option[] {
     new Option('--resolv-conf <file>', 'the resolv.conf pods with dnsPolicy Default inherit').default(d.resolvConf),
     new Option('--max-pods <n>', 'pods this node runs at most').default(d.maxPods).argParser(parseCount),
     ...nodeNetworkOptions(),
+    ...resourceOptions(),
   ];
 }
 
@@ -57,5 +59,6 @@ export function agentFlagsFrom(opts: Record<string, unknown>): AgentFlags {
     resolvConf: String(opts.resolvConf ?? d.resolvConf),
     maxPods: (opts.maxPods as number) ?? d.maxPods,
     network: nodeNetworkFlagsFrom(opts),
+    resources: resourceFlagsFrom(opts),
   };
 }

@@ -10,6 +10,7 @@ import { ingressComponent } from '../network/ingress/ingress-component.js';
 import type { ServerComponent } from './component.js';
 import { nodeComponents } from '../agent/components.js';
 import { podStreamingComponent } from './pod-streaming.js';
+import { metricsApiComponent } from './metrics/metrics-component.js';
 import { schedulingComponents } from './scheduling-components.js';
 import { workloadComponents } from './workload-components.js';
 import { leaderElectedController } from './leader-elected-component.js';
@@ -42,6 +43,7 @@ export function builtinComponents(_config: ServerConfig): ServerComponent[] {
     ...schedulingComponents(_config),
     ...workloadComponents(_config),
     podStreamingComponent(),
+    metricsApiComponent(),
     ...nodeComponents(_config),
   ];
 }

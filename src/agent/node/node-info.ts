@@ -2,6 +2,8 @@ import { statfsSync, readFileSync } from 'node:fs';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import { versionInfo } from '../../apiserver/version.js';
 import { nodeAddresses } from '../../network/node-address.js';
+import { defaultEvictionHard, parseEvictionHard, type EvictionThreshold } from '../eviction/thresholds.js';
+import { allocatableAmounts, type Reservation } from './reserved.js';
 
 /** What the node reports about itself (the kubelet's node status setters' inputs). */
 export interface NodeFacts {
@@ -31,9 +33,19 @@ export function goArch(a = arch()): string {
   return ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[a] ?? a;
 }
 
-/** The kubelet's default hard eviction thresholds, which allocatable leaves out. */
-const evictionMemoryBytes = 100 * 1024 * 1024;
-const evictionNodefsFraction = 0.1;
+/** What allocatable leaves out: --kube-reserved, --system-reserved and the hard eviction thresholds. */
+export interface NodeReservations {
+  kubeReserved: Reservation;
+  systemReserved: Reservation;
+  evictionHard: EvictionThreshold[];
+}
+
+const defaultReservations: NodeReservations = { kubeReserved: {}, systemReserved: {}, evictionHard: parseEvictionHard(defaultEvictionHard) };
+
+function cpuText(cores: number): string {
+  const m = Math.round(cores * 1000);
+  return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
+}
 
 /**
  * Gathers the node's facts: addresses (`nodeIP` first when given), CPU, memory and
@@ -43,7 +55,7 @@ const evictionNodefsFraction = 0.1;
  * @example
  * const facts = gatherNodeFacts({ dataDir: '/var/lib/k8ts/agent', runtimeVersion: 'runc://1.1.5', maxPods: 110 });
  */
-export function gatherNodeFacts(opts: { dataDir: string; runtimeVersion: string; maxPods: number; nodeIP?: string; hostnameOverride?: string }): NodeFacts {
+export function gatherNodeFacts(opts: { dataDir: string; runtimeVersion: string; maxPods: number; nodeIP?: string; hostnameOverride?: string; reservations?: NodeReservations }): NodeFacts {
   const host = opts.hostnameOverride ?? hostname();
   const ips = opts.nodeIP ? [opts.nodeIP] : nodeAddresses().filter((a) => !a.includes(':'));
   const memoryBytes = totalmem();
@@ -52,6 +64,8 @@ export function gatherNodeFacts(opts: { dataDir: string; runtimeVersion: string;
   const memKi = Math.floor(memoryBytes / 1024);
   const cpu = String(cpus().length);
   const storageKi = Math.floor(storageBytes / 1024);
+  const r = opts.reservations ?? defaultReservations;
+  const alloc = allocatableAmounts({ cpu: cpus().length, memory: memoryBytes, 'ephemeral-storage': storageBytes }, r.kubeReserved, r.systemReserved, r.evictionHard);
   return {
     hostname: host,
     addresses: [...ips.map((address) => ({ type: 'InternalIP' as const, address })), { type: 'Hostname', address: host }],
@@ -64,11 +78,11 @@ export function gatherNodeFacts(opts: { dataDir: string; runtimeVersion: string;
       pods: String(opts.maxPods),
     },
     allocatable: {
-      cpu,
-      'ephemeral-storage': String(Math.floor(storageBytes * (1 - evictionNodefsFraction))),
+      cpu: cpuText(alloc.cpu!),
+      'ephemeral-storage': String(Math.floor(alloc['ephemeral-storage']!)),
       'hugepages-1Gi': '0',
       'hugepages-2Mi': '0',
-      memory: `${Math.floor((memoryBytes - evictionMemoryBytes) / 1024)}Ki`,
+      memory: `${Math.floor(alloc.memory! / 1024)}Ki`,
       pods: String(opts.maxPods),
     },
     memoryBytes,

@@ -7,7 +7,7 @@ import type { Clock } from '../../util/clock.js';
 import { rfc3339Micro } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { NodeFacts } from './node-info.js';
-import { nodeObject, nodeStatus, statusChanged } from './node-object.js';
+import { conditionTransitionEvents, nodeObject, nodeStatus, statusChanged, type NodePressure } from './node-object.js';
 
 export interface NodeRegistrarOptions {
   client: RestClient;
@@ -19,6 +19,8 @@ export interface NodeRegistrarOptions {
   recorder: EventRecorder;
   clock: Clock;
   log: Logger;
+  /** The eviction manager's pressure conditions (none without it). */
+  pressure?: () => NodePressure | undefined;
   /** Lease renewal interval (kubelet: 10 s). */
   leaseRenewMs?: number;
   /** Status is checked this often and posted when changed (kubelet nodeStatusUpdateFrequency: 10 s)… */
@@ -50,7 +52,7 @@ export class NodeRegistrar {
 
   private async status(ready: boolean): Promise<Record<string, unknown>> {
     const images = await this.opts.images().catch(() => []);
-    return nodeStatus({ facts: this.opts.facts(), kubeletPort: this.opts.kubeletPort, images, ready, now: this.opts.clock.now(), old: this.node?.status as Record<string, unknown> });
+    return nodeStatus({ facts: this.opts.facts(), kubeletPort: this.opts.kubeletPort, images, ready, pressure: this.opts.pressure?.(), now: this.opts.clock.now(), old: this.node?.status as Record<string, unknown> });
   }
 
   /** Creates or updates the Node object and its first status; resolves when the node is Ready. */
@@ -112,8 +114,16 @@ export class NodeRegistrar {
     const status = await this.status(true);
     const stale = this.opts.clock.now() - this.lastReport >= (this.opts.statusReportMs ?? 5 * 60_000);
     if (!force && !stale && !statusChanged(this.node?.status as Record<string, unknown>, status)) return;
+    const before = this.node?.status as Record<string, unknown> | undefined;
     this.node = await this.opts.client.patch(`${nodePath(this.opts.name)}/status`, { status });
     this.lastReport = this.opts.clock.now();
+    this.recordTransitions(before, status);
+  }
+
+  /** Events for condition changes, as the kubelet's node status setters record them (NodeHasInsufficientMemory …). */
+  private recordTransitions(before: Record<string, unknown> | undefined, after: Record<string, unknown>): void {
+    const ref = { kind: 'Node', name: this.opts.name, uid: this.opts.name, apiVersion: 'v1' };
+    for (const e of conditionTransitionEvents(before, after)) this.opts.recorder.event(ref, 'Normal', e, `Node ${this.opts.name} status is now: ${e}`);
   }
 
   async renewLease(): Promise<void> {

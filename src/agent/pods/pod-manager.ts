@@ -67,6 +67,11 @@ export class PodManager {
     return this.informer.list();
   }
 
+  /** Evicts the pod (the eviction manager's kill): it stops and ends Failed with reason Evicted. */
+  evict(uid: string, message: string): void {
+    this.workers.get(uid)?.evict(message);
+  }
+
   /** Syncs the pod again now (something it waited for, like a volume's ConfigMap, arrived). */
   wake(uid: string): void {
     this.workers.get(uid)?.wake();

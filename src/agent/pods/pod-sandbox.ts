@@ -5,6 +5,7 @@ import { podHostname, renderHosts } from '../../network/dns/hosts-file.js';
 import { renderResolvConf, type ResolvConfInput } from '../../network/dns/resolv-conf.js';
 import { podCgroupPath, type QosClass } from '../runtime/cgroups.js';
 import type { ContainerRuntime, SandboxConfig, SandboxStatus } from '../runtime/container-runtime.js';
+import { podCgroupResources } from './pod-resources.js';
 import { portMappings, specOf } from './pod-spec-view.js';
 
 function readHostFile(path: string): string {
@@ -16,7 +17,7 @@ function readHostFile(path: string): string {
 }
 
 /** The sandbox of a pod: host name, /etc/hosts naming its IPs, resolv.conf by dnsPolicy, cgroup parent by QoS class. */
-export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInput, cgroupRoot: string): SandboxConfig {
+export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInput, cgroupRoot: string, podPidsLimit = 0): SandboxConfig {
   const uid = pod.metadata.uid!;
   const qos = ((pod.status as { qosClass?: QosClass } | undefined)?.qosClass ?? 'BestEffort') as QosClass;
   const hostNetwork = specOf(pod).hostNetwork;
@@ -29,6 +30,7 @@ export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInp
     hostsFile: renderHosts(pod, ips, { clusterDomain: dns.clusterDomain, hostHostsFile: hostNetwork ? readHostFile('/etc/hosts') : undefined }),
     resolvConf: renderResolvConf(pod, dns),
     cgroupParent: podCgroupPath(cgroupRoot, qos, uid),
+    podResources: podCgroupResources(pod, qos, podPidsLimit),
     hostNetwork: specOf(pod).hostNetwork,
     portMappings: portMappings(pod),
   };
@@ -41,10 +43,10 @@ export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInp
  * @example
  * const sb = await ensurePodSandbox(runtime, pod, dns, '/');
  */
-export async function ensurePodSandbox(runtime: ContainerRuntime, pod: KubeObject, dns: ResolvConfInput, cgroupRoot: string): Promise<SandboxStatus> {
+export async function ensurePodSandbox(runtime: ContainerRuntime, pod: KubeObject, dns: ResolvConfInput, cgroupRoot: string, podPidsLimit = 0): Promise<SandboxStatus> {
   const existing = await runtime.sandboxStatus(pod.metadata.uid!);
   if (existing?.state === 'ready') return existing;
-  let sb = await runtime.runSandbox(sandboxConfig(pod, [], dns, cgroupRoot));
-  if (sb.ips.length) sb = await runtime.runSandbox(sandboxConfig(pod, sb.ips, dns, cgroupRoot));
+  let sb = await runtime.runSandbox(sandboxConfig(pod, [], dns, cgroupRoot, podPidsLimit));
+  if (sb.ips.length) sb = await runtime.runSandbox(sandboxConfig(pod, sb.ips, dns, cgroupRoot, podPidsLimit));
   return sb;
 }

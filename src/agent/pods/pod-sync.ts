@@ -44,6 +44,8 @@ export interface PodSyncDeps {
   node: NodeFacts;
   paths: PodPaths;
   cgroupRoot: string;
+  /** Most processes a pod may run (kubelet --pod-pids-limit); 0 or less: no limit. */
+  podPidsLimit?: number;
   dns: DnsSettings;
   /** Services the node sees, for containers' service link variables. */
   services?: () => KubeObject[];
@@ -107,7 +109,7 @@ export class PodSyncer {
   async sync(pod: KubeObject): Promise<SyncOutcome> {
     const uid = pod.metadata.uid!;
     const spec = specOf(pod);
-    await ensurePodSandbox(this.deps.runtime, pod, this.deps.dns, this.deps.cgroupRoot);
+    await ensurePodSandbox(this.deps.runtime, pod, this.deps.dns, this.deps.cgroupRoot, this.deps.podPidsLimit);
     let byName = await this.podContainers(uid);
     let terminal = false;
     let retryAt: number | undefined;

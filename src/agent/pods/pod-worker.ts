@@ -4,6 +4,8 @@ import type { RestClient } from '../../client/rest-client.js';
 import type { Logger } from '../../util/log.js';
 import { killGraceSeconds, type PodSyncer } from './pod-sync.js';
 import type { StatusManager } from './status-manager.js';
+import { evictedStatus } from '../eviction/eviction-message.js';
+import { rfc3339 } from '../../util/clock.js';
 
 /**
  * Where a pod worker is: running the pod, stopping it (the grace period can only shrink),
@@ -40,6 +42,8 @@ export class PodWorker {
   private killTimer?: NodeJS.Timeout;
   private failures = 0;
   private reportedCreating = false;
+  /** Set when the node evicts the pod: the final status says so. */
+  private eviction?: { message: string };
 
   constructor(
     private pod: KubeObject,
@@ -69,6 +73,14 @@ export class PodWorker {
   remove(): void {
     this.gone = true;
     this.terminate(1);
+    this.kick();
+  }
+
+  /** The node evicts the pod (eviction manager): stop it, then report it Failed with reason Evicted. */
+  evict(message: string, graceSeconds = 1): void {
+    if (this.phase.kind === 'terminated') return;
+    this.eviction = { message };
+    this.terminate(graceSeconds);
     this.kick();
   }
 
@@ -150,7 +162,8 @@ export class PodWorker {
       return;
     }
     if (p.kind === 'terminating') {
-      const status = await syncer.kill(pod, p.graceSeconds);
+      let status = await syncer.kill(pod, p.graceSeconds);
+      if (this.eviction) status = evictedStatus(status, this.eviction.message, rfc3339(Date.now()));
       clearTimeout(this.killTimer);
       if (!this.gone) await statuses.set(pod, status);
       this.phase = { kind: 'terminated', deleteSent: false };

@@ -24,6 +24,8 @@ export interface SandboxConfig {
   resolvConf: string;
   /** Where the pod's containers go: `<cgroupRoot>/kubepods/<qos>/pod<uid>`. */
   cgroupParent: string;
+  /** Limits of the pod's cgroup itself (summed container limits, pids limit), written before containers start. */
+  podResources?: import('./pod-cgroup.js').PodCgroupResources;
   /** Share the node's network namespace (no netns, no network plugin). */
   hostNetwork?: boolean;
   /** hostPort mappings of the pod's containers, for the network plugin. */

@@ -2,6 +2,7 @@ import { removeCgroup, removeCgroupIfEmpty, type CgroupLayout } from './cgroups.
 import type { Host } from './command.js';
 import type { SandboxConfig, SandboxStatus } from './container-runtime.js';
 import { deleteNetns, ensureNetns, podNetnsName } from './netns.js';
+import { ensurePodCgroup } from './pod-cgroup.js';
 import type { PodNetwork, PodNetworkRequest } from './pod-network.js';
 import { writeSandboxFiles } from './sandbox-files.js';
 import type { PodDirs, SandboxRecord } from './sandbox-store.js';
@@ -46,6 +47,7 @@ export class SandboxManager {
     await writeSandboxFiles(dir, config);
     const existing = this.records.get(id);
     if (existing?.status.state === 'ready') return existing.status;
+    if (config.podResources) ensurePodCgroup(this.cgroups, config.cgroupParent, config.podResources);
     const netnsName = config.hostNetwork ? '' : podNetnsName(config.podUid);
     const path = config.hostNetwork ? '' : await ensureNetns(netnsName, this.host);
     const rec: SandboxRecord = {

@@ -10,6 +10,7 @@ import { writeContainerLog } from '../logs/cri-log-reader.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { NoLogsError, logContainerId } from './container-logs.js';
 import { LogOptionsError, parseLogQuery } from './log-options.js';
+import { serveStats, type StatsSource } from './stats-routes.js';
 
 /** What the agent's server reads: the pods it runs and the status it last reported. */
 export interface AgentPods {
@@ -31,6 +32,8 @@ export interface AgentServerOptions {
   port: number;
   pods: AgentPods;
   runtime: ContainerRuntime;
+  /** Resource usage for `/stats/summary` and `/metrics/resource`. */
+  stats?: StatsSource;
   log: Logger;
 }
 
@@ -115,6 +118,7 @@ export class AgentServer {
       res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.opts.pods.list() }));
       return;
     }
+    if (await serveStats(url.pathname, res, this.opts.stats)) return;
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (m) return this.containerLogs(req, res, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), decodeURIComponent(m[3]!), url.searchParams);
     status(res, 404, 'NotFound', 'the server could not find the requested resource');

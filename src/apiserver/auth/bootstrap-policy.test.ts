@@ -24,9 +24,12 @@ describe('bootstrap ClusterRoles', () => {
     const view = byName('view');
     const edit = byName('edit');
     const admin = byName('admin');
-    assert.deepEqual(view.rules, byName('system:aggregate-to-view').rules);
-    // Sources in name order: system:aggregate-to-edit, then view.
-    assert.deepEqual(edit.rules, [...(byName('system:aggregate-to-edit').rules as unknown[]), ...(view.rules as unknown[])]);
+    // Sources in name order: system:aggregate-to-view, then the metrics reader (kubectl top).
+    assert.deepEqual(view.rules, [...(byName('system:aggregate-to-view').rules as unknown[]), ...(byName('system:aggregated-metrics-reader').rules as unknown[])]);
+    // Sources in name order: system:aggregate-to-edit, the metrics reader, then view (without the rule already taken).
+    const metrics = byName('system:aggregated-metrics-reader').rules as unknown[];
+    const viewOwn = (view.rules as unknown[]).slice(0, -metrics.length);
+    assert.deepEqual(edit.rules, [...(byName('system:aggregate-to-edit').rules as unknown[]), ...metrics, ...viewOwn]);
     // Sources in name order: edit, then system:aggregate-to-admin.
     assert.deepEqual(admin.rules, [...(edit.rules as unknown[]), ...(byName('system:aggregate-to-admin').rules as unknown[])]);
     assert.deepEqual(view.aggregationRule, { clusterRoleSelectors: [{ matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } }] });

@@ -99,6 +99,12 @@ const roleSpecs: RoleSpec[] = [
   { name: 'system:aggregate-to-edit', rules: editRules, labels: { [aggregateLabel('edit')]: 'true' } },
   { name: 'system:aggregate-to-view', rules: viewRules, labels: { [aggregateLabel('view')]: 'true' } },
   {
+    // What metrics-server installs, so admins, editors and viewers can run `kubectl top`.
+    name: 'system:aggregated-metrics-reader',
+    rules: [rule(['get', 'list', 'watch'], ['metrics.k8s.io'], ['pods', 'nodes'])],
+    labels: { [aggregateLabel('view')]: 'true', [aggregateLabel('edit')]: 'true', [aggregateLabel('admin')]: 'true' },
+  },
+  {
     name: 'system:discovery',
     rules: [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])],
   },

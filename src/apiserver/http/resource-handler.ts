@@ -12,6 +12,7 @@ import { writeObject } from './respond.js';
 import { handleFieldValidation, parseFieldValidation, pruneUnknownFields, warningHeaderValue } from '../openapi/index.js';
 import { handleScale } from './scale-handler.js';
 import { handleWatch } from './watch-handler.js';
+import { handleVirtualRead } from './virtual-read.js';
 import { APPLY_PATCH_TYPE, handleApply } from '../apply/apply-request.js';
 import { fieldManagerOf, forceNotAllowed } from '../apply/manager-name.js';
 
@@ -177,6 +178,7 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
     if (store.def.namespaced) obj.metadata.namespace = info.namespace;
     return respondObject(r, 201, await store.def.virtualCreate(obj, r.user));
   }
+  if (store.def.virtualList) return handleVirtualRead(r, selectorsOf(query), respondObject, respondList);
   const verbs = store.def.verbs;
   if (verbs && info.verb !== 'connect' && !verbs.includes(info.verb)) throw ApiError.methodNotSupported(store.gr, info.verb);
 

@@ -94,6 +94,12 @@ export interface ResourceDefinition {
    * a POST returns what this returns, with status 201.
    */
   virtualCreate?(obj: KubeObject, user: UserInfo): Promise<KubeObject>;
+  /**
+   * Read-only resources computed on request, not stored (metrics.k8s.io NodeMetrics,
+   * PodMetrics): get and list answer from the objects this returns for a namespace (all
+   * namespaces when undefined); selectors are applied by the server; other verbs are refused.
+   */
+  virtualList?(namespace: string | undefined): Promise<KubeObject[]>;
 
   /** Refuses a deletion outright with this reason (403 Forbidden), e.g. the `default` namespace. */
   forbidDelete?(obj: KubeObject): string | undefined;
