@@ -15,6 +15,9 @@ export interface OciSpecInput {
   hostNetwork?: boolean;
   /** The pod's shared PID namespace (`/proc/<pid>/ns/pid`), for `security.pidNamespace: 'pod'`. */
   pidnsPath?: string;
+  /** The pod's IPC namespace file and /dev/shm tmpfs (containers of a pod share both). */
+  ipcnsPath?: string;
+  shmPath?: string;
   cgroupsPath: string;
   mounts: BindMount[];
   resources: ContainerResources;
@@ -49,7 +52,9 @@ export function ociSpec(input: OciSpecInput): Record<string, unknown> {
   const namespaces: Record<string, string>[] = [{ type: 'mount' }];
   if (sec.pidNamespace === 'pod' && input.pidnsPath) namespaces.push({ type: 'pid', path: input.pidnsPath });
   else if (sec.pidNamespace !== 'node') namespaces.push({ type: 'pid' });
-  if (!sec.hostIPC) namespaces.push({ type: 'ipc' });
+  if (!sec.hostIPC) namespaces.push(input.ipcnsPath ? { type: 'ipc', path: input.ipcnsPath } : { type: 'ipc' });
+  // The node's /dev/shm with hostIPC, else the pod's, else the container's own.
+  const shmSource = sec.hostIPC ? '/dev/shm' : input.shmPath;
   if (!input.hostNetwork) namespaces.push({ type: 'uts' }, input.netnsPath ? { type: 'network', path: input.netnsPath } : { type: 'network' });
   const process: Record<string, unknown> = {
     terminal: false,
@@ -70,7 +75,9 @@ export function ociSpec(input: OciSpecInput): Record<string, unknown> {
       { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
       { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-      { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+      shmSource
+        ? { destination: '/dev/shm', type: 'bind', source: shmSource, options: ['rbind', 'rprivate', 'rw'] }
+        : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', sec.privileged ? 'rw' : 'ro'] },
       { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', sec.privileged ? 'rw' : 'ro'] },

@@ -256,6 +256,8 @@ export class RuncRuntime implements ContainerRuntime {
         hostname: sb.config.hostname,
         netnsPath: sb.status.netnsPath || undefined,
         pidnsPath: sb.pidHolder ? pidNamespacePath(sb.pidHolder) : undefined,
+        ipcnsPath: sb.ipc?.ns,
+        shmPath: sb.ipc?.shm,
         hostNetwork: !sb.netnsName,
         cgroupsPath,
         mounts: [...shared, ...config.mounts],
