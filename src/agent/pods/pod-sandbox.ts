@@ -32,6 +32,9 @@ export function sandboxConfig(pod: KubeObject, ips: string[], dns: ResolvConfInp
     cgroupParent: podCgroupPath(cgroupRoot, qos, uid),
     podResources: podCgroupResources(pod, qos, podPidsLimit),
     hostNetwork: specOf(pod).hostNetwork,
+    hostIPC: (pod.spec as { hostIPC?: boolean } | undefined)?.hostIPC === true,
+    // One PID namespace for the pod, unless its containers use the node's.
+    sharePid: (pod.spec as { shareProcessNamespace?: boolean; hostPID?: boolean } | undefined)?.shareProcessNamespace === true && (pod.spec as { hostPID?: boolean }).hostPID !== true,
     portMappings: portMappings(pod),
   };
 }

@@ -3,6 +3,8 @@ import type { Host } from './command.js';
 import type { SandboxConfig, SandboxStatus } from './container-runtime.js';
 import { deleteNetns, ensureNetns, podNetnsName } from './netns.js';
 import { ensurePodCgroup } from './pod-cgroup.js';
+import { startPidHolder, stopPidHolder } from './pid-holder.js';
+import { ensurePodIpc, podIpcPaths, tearDownPodIpc } from './pod-ipc.js';
 import type { PodNetwork, PodNetworkRequest } from './pod-network.js';
 import { writeSandboxFiles } from './sandbox-files.js';
 import type { PodDirs, SandboxRecord } from './sandbox-store.js';
@@ -59,6 +61,8 @@ export class SandboxManager {
     // Written before the network is set up so a crash in between still lets cleanup find it.
     await this.dirs.writeSandbox(rec);
     if (!config.hostNetwork) rec.status.ips = (await this.network.setUp(this.attachment(rec))).ips;
+    if (config.sharePid) rec.pidHolder = await startPidHolder(this.host);
+    if (!config.hostIPC) rec.ipc = await ensurePodIpc(this.host, dir);
     await this.dirs.writeSandbox(rec);
     this.records.set(id, rec);
     return rec.status;
@@ -72,6 +76,7 @@ export class SandboxManager {
       await this.network.tearDown(this.attachment(rec));
       await deleteNetns(rec.netnsName, this.host);
     }
+    stopPidHolder(rec.pidHolder);
     rec.status.state = 'notready';
     rec.status.ips = [];
     await this.dirs.writeSandbox(rec);
@@ -81,6 +86,8 @@ export class SandboxManager {
   async remove(id: string): Promise<void> {
     const rec = this.records.get(id) ?? (await this.dirs.readSandbox(id));
     if (rec) {
+      stopPidHolder(rec.pidHolder);
+      await tearDownPodIpc(this.host, rec.ipc);
       if (rec.status.state === 'ready' && rec.netnsName) await this.network.tearDown(this.attachment(rec));
       if (rec.netnsName) await deleteNetns(rec.netnsName, this.host);
       removeCgroup(this.cgroups, rec.cgroupParent);
@@ -89,6 +96,7 @@ export class SandboxManager {
       if (!parent.endsWith('/kubepods')) removeCgroupIfEmpty(this.cgroups, parent);
     } else {
       await deleteNetns(podNetnsName(id), this.host);
+      await tearDownPodIpc(this.host, podIpcPaths(this.dirs.pod(id)));
     }
     this.records.delete(id);
     await this.dirs.removePod(id);
