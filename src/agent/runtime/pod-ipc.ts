@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from './command.js';
 import { shellQuote } from './host-exec.js';
@@ -43,14 +44,18 @@ export function podIpcPaths(podDir: string): PodIpc {
  */
 export async function ensurePodIpc(host: Host, podDir: string): Promise<PodIpc> {
   const ipc = podIpcPaths(podDir);
-  const ns = shellQuote(ipc.ns);
-  const shm = shellQuote(ipc.shm);
-  // A namespace file is mounted once `unshare` bound it; a mounted shm dir shows in /proc/self/mountinfo.
-  await host.shell(
-    `{ [ -e ${ns} ] && grep -q " ${ipc.ns} " /proc/self/mountinfo; } || { touch ${ns} && unshare --ipc=${ns} true; }; ` +
-      `grep -q " ${ipc.shm} " /proc/self/mountinfo || { mkdir -p ${shm} && mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=65536k shm ${shm}; }`,
-    { output: false },
-  );
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+  const steps: string[] = [];
+  // Files and folders from here; only what needs privileges forks (two execs for a new pod).
+  if (!mounts.includes(` ${ipc.ns} `)) {
+    writeFileSync(ipc.ns, '');
+    steps.push(`unshare --ipc=${shellQuote(ipc.ns)} true`);
+  }
+  if (!mounts.includes(` ${ipc.shm} `)) {
+    mkdirSync(ipc.shm, { recursive: true });
+    steps.push(`mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=65536k shm ${shellQuote(ipc.shm)}`);
+  }
+  if (steps.length) await host.shell(steps.join(' && '), { output: false });
   return ipc;
 }
 
