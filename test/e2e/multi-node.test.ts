@@ -63,7 +63,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   }
 }
 
-describe('two nodes on one L2 segment: host-gw pod routes, Services and hostPorts across nodes (kubectl, runc)', { skip, timeout: 600_000 }, () => {
+describe('two nodes on one L2 segment: host-gw pod routes, Services, NodePorts and hostPorts across nodes (kubectl, runc)', { skip, timeout: 600_000 }, () => {
   let fx: NetnsFixture;
   let registry: TestRegistry | undefined;
   let server: TestServer | undefined;
@@ -230,6 +230,25 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services and hostPort
     assert.equal(r.body.trim(), 'web-b');
     // Only web-b's node serves it.
     assert.notEqual((await fx.curl(nodes.b.netns, `http://${nodes.a.ip}:18080/`)).ok, true);
+  });
+
+  it("a NodePort answers on either node's address from the other host, balanced over pods on both nodes", async () => {
+    await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-np' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+    const nodePort = Number(await kc('get', 'svc', 'web-np', '-o', 'jsonpath={.spec.ports[0].nodePort}'));
+    await waitFor('2 endpoints of web-np', async () => (await kc('get', 'endpointslices', '-l', 'kubernetes.io/service-name=web-np', '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}')).trim().split(/\s+/).length === 2);
+    // From A to B's address: traffic to web-a goes back across the segment (masqueraded by B).
+    const seen = new Set<string>();
+    await waitFor(`both pods behind ${nodes.b.ip}:${nodePort}`, async () => {
+      const r = await fx.curl(nodes.a.netns, `http://${nodes.b.ip}:${nodePort}/`);
+      if (r.ok) seen.add(r.body.trim());
+      return seen.size === 2;
+    }, 60_000);
+    assert.deepEqual([...seen].sort(), ['web-a', 'web-b']);
+    const r = await waitFor(`${nodes.a.ip}:${nodePort} from B`, async () => {
+      const x = await fx.curl(nodes.b.netns, `http://${nodes.a.ip}:${nodePort}/`);
+      return x.ok ? x : undefined;
+    }, 30_000);
+    assert.match(r.body.trim(), /^web-[ab]$/);
   });
 
   it('a deleted node is no longer routed to', async () => {
