@@ -62,12 +62,6 @@ export class NetnsKubelet {
     return out;
   }
 
-  /** The network namespace a pod runs in. */
-  netnsOf(namespace: string, name: string): string | undefined {
-    const pod = this.pods.list().find((p) => p.metadata.namespace === namespace && p.metadata.name === name);
-    return pod ? this.running.get(pod.metadata.uid!)?.netns : undefined;
-  }
-
   private async beat(): Promise<void> {
     const now = new Date().toISOString();
     await this.client.patch(`/api/v1/nodes/${this.nodeName}/status`, {
