@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../api/types.js';
 import { containerUser } from './container-user.js';
 import { ContainerConfigError } from './env.js';
-import { containerResources } from './container-resources.js';
 
 const layer = mkdtempSync(join(tmpdir(), 'k8ts-user-test-'));
 mkdirSync(join(layer, 'etc'));
@@ -42,19 +41,5 @@ describe('containerUser', () => {
     // A container may switch the check off for itself.
     assert.equal(containerUser('', [layer], podOf({ runAsNonRoot: true }), { name: 'c', securityContext: { runAsNonRoot: false } }).uid, 0);
     assert.throws(() => containerUser('nobody', [layer], pod, { name: 'c' }), /unable to find user nobody/);
-  });
-});
-
-describe('containerResources', () => {
-  it('turns requests and limits into shares, quota, memory limit and OOM score', () => {
-    assert.deepEqual(containerResources({ requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }, 'Burstable', 8 * 2 ** 30), {
-      cpuShares: 256,
-      cpuQuota: 50_000,
-      cpuPeriod: 100_000,
-      memoryLimitBytes: 128 * 2 ** 20,
-      oomScoreAdj: 993,
-    });
-    assert.deepEqual(containerResources(undefined, 'BestEffort', 1), { cpuShares: 2, oomScoreAdj: 1000 });
-    assert.equal(containerResources({ requests: { cpu: '1' }, limits: { cpu: '1' } }, 'Guaranteed', 1).oomScoreAdj, -997);
   });
 });
