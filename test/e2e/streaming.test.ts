@@ -280,6 +280,35 @@ describe('kubectl attach', () => {
     });
   }
 
+  it('run -it without --rm: exit restarts the container, whose new stdin takes the next attach', async () => {
+    const t = onTerminal([kubectlBinary('1.33'), '--kubeconfig', server!.kubeconfig, 'run', '-it', `--image=${image}`, 'again', '--', 'sh']);
+    try {
+      let at = await t.waitFor(prompt, 0, 90_000);
+      t.type('\r');
+      at = await t.waitFor(/# /, at);
+      t.type('exit\r');
+      assert.equal(await t.exited(), 0);
+      assert.match(t.output(), /Session ended, resume using 'kubectl attach again -c again -i -t' command when the pod is running/);
+    } finally {
+      t.kill();
+    }
+    const deadline = Date.now() + 60_000;
+    while ((await kubectl('1.33').ok(['get', 'pod', 'again', '-o', 'jsonpath={.status.containerStatuses[0].restartCount} {.status.phase}'])) !== '1 Running') {
+      if (Date.now() > deadline) throw new Error('pod again did not restart');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // stdinOnce closed the first container's stdin; the restarted one has its own, open.
+    const again = onTerminal([kubectlBinary('1.33'), '--kubeconfig', server!.kubeconfig, 'attach', '-it', 'again']);
+    try {
+      const at = await again.waitFor(prompt);
+      again.type('echo second $((4*4))\r');
+      await again.waitFor(/\nsecond 16\r*\n/, at);
+    } finally {
+      again.kill();
+    }
+    await kubectl('1.33').ok(['delete', 'pod', 'again', '--grace-period=1']);
+  });
+
   it('attach -it reaches a running tty shell again and again; its output is in the log', async () => {
     const pod = {
       apiVersion: 'v1',
