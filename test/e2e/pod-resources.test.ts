@@ -196,6 +196,20 @@ describe('resources', () => {
     assert.equal(readFileSync(`/proc/${pid(child(bePath))}/oom_score_adj`, 'utf8').trim(), '1000');
   });
 
+  test('a container writing beyond limits.ephemeral-storage is evicted (Failed, Evicted)', async () => {
+    await applyPod({
+      metadata: { name: 'disk-writer' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'w', image, command: ['sh', '-c', 'dd if=/dev/zero of=/big bs=1024 count=8192 && sleep 3600'], resources: { limits: { 'ephemeral-storage': '2Mi' } } }] },
+    });
+    const status = await waitFor('disk-writer evicted', async () => {
+      const s = (await getPod('disk-writer'))?.status;
+      return s?.reason === 'Evicted' ? s : undefined;
+    });
+    assert.equal(status.phase, 'Failed');
+    assert.equal(status.message, 'Pod ephemeral local storage usage exceeds the total limit of containers 2Mi. ');
+    assert.match(await k.ok(['describe', 'pod', 'disk-writer']), /Warning\s+Evicted\s+.*kubelet\s+Pod ephemeral local storage usage exceeds the total limit of containers 2Mi\./);
+  });
+
   test('kubectl top: a busy loop limited to 200m uses about 0.2 core; top nodes; --containers, -l, -A, --sort-by', async () => {
     await applyPod({
       metadata: { name: 'spinner', labels: { app: 'spin' } },
