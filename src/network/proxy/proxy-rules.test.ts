@@ -134,4 +134,19 @@ describe('ElementTable', () => {
     t.commit();
     assert.deepEqual(t.pending(), []);
   });
+
+  it('lists what a full rewrite loads, one entry per element whoever wants it', () => {
+    const t = new ElementTable();
+    t.set('b', [{ map: 'service-ips', key: '1.2.3.4 . tcp . 80', value: 'goto lb-2' }, { map: 'cluster-ips', key: '10.43.0.1' }]);
+    t.set('a', [{ map: 'service-ips', key: '1.2.3.4 . tcp . 80', value: 'goto lb-1' }]);
+    // Two owners of one key: the first by name decides its value.
+    assert.deepEqual([...t.allText()], [['service-ips', ['1.2.3.4 . tcp . 80 : goto lb-1']], ['cluster-ips', ['10.43.0.1']]]);
+    t.commit(true);
+    t.set('a', []);
+    assert.deepEqual(t.pending().map((c) => `${c.op} ${c.key} ${c.value ?? ''}`.trim()), ['delete 1.2.3.4 . tcp . 80', 'add 1.2.3.4 . tcp . 80 goto lb-2']);
+    t.commit();
+    t.set('b', []);
+    t.commit();
+    assert.deepEqual([...t.allText()], []);
+  });
 });
