@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import { isMounted } from '../runtime/overlay.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { ensureTmpfs, removeTmpfs } from './tmpfs.js';
 import type { MountedVolume, VolumeContext, VolumePlugin, VolumeSpec } from './volume-types.js';
@@ -31,13 +33,17 @@ export const emptyDirPlugin: VolumePlugin = {
   name: 'kubernetes.io~empty-dir',
   supports: (v) => v.emptyDir !== undefined,
   async setUp(ctx: VolumeContext): Promise<MountedVolume> {
+    // Ownership is applied once, when the volume is made; later syncs keep what the pod wrote.
+    let made: boolean;
     if (ctx.volume.emptyDir!.medium === 'Memory') {
+      made = !(await isMounted(ctx.dir));
       await ensureTmpfs(ctx.dir, memoryVolumeSize(ctx.volume, ctx.allocatable));
     } else {
+      made = !existsSync(ctx.dir);
       await mkdir(ctx.dir, { recursive: true });
-      await chmod(ctx.dir, 0o777);
+      if (made) await chmod(ctx.dir, 0o777);
     }
-    await ctx.ownership(ctx.pod, ctx.dir, false);
+    if (made) await ctx.ownership(ctx.pod, ctx.dir, false);
     return { name: ctx.volume.name, plugin: this.name, hostPath: ctx.dir, readOnly: false };
   },
   tearDown: (dir) => removeTmpfs(dir),
