@@ -25,6 +25,8 @@ export class ApiVolumeSources implements VolumeSources {
   constructor(
     private readonly client: RestClient,
     private readonly log?: Logger,
+    /** How long a first read waits for the object's list. */
+    private readonly listTimeoutMs = 10_000,
   ) {}
 
   /** Who hears about changes of watched objects. */
@@ -42,7 +44,16 @@ export class ApiVolumeSources implements VolumeSources {
       w = { informer, ready: informer.start() };
       this.watched.set(key, w);
     }
-    await w.ready;
+    // A list that keeps failing (API server away) must not hold the pod's sync forever.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for the ${plural.slice(0, -1)} "${name}" to be listed`)), this.listTimeoutMs);
+    });
+    try {
+      await Promise.race([w.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     return w.informer.get(`${ns}/${name}`);
   }
 
