@@ -69,6 +69,8 @@ export class ContainerStarter {
         podIPs: specOf(pod).hostNetwork ? this.deps.node.hostIPs() : (sandbox?.ips ?? []),
         allocatable: this.deps.node.allocatable(),
         serviceEnv: podServiceEnv(pod, (this.deps.services?.() ?? []) as never),
+        warn: (reason, message) => events.pod(pod, 'Warning', reason, message),
+        volumes: this.deps.volumes?.podVolumes(uid),
       });
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;

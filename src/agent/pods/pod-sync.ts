@@ -19,6 +19,8 @@ import { killGraceSeconds, shouldRestart, specOf } from './pod-spec-view.js';
 import { PodLifecycle } from '../lifecycle/pod-lifecycle.js';
 import type { ActionEnv } from '../probes/action-env.js';
 import type { ProbeManager } from '../probes/probe-manager.js';
+import { PodVolumeStep } from '../volumes/pod-volume-step.js';
+import type { VolumeManager } from '../volumes/volume-manager.js';
 
 export { killGraceSeconds, shouldRestart } from './pod-spec-view.js';
 
@@ -49,6 +51,8 @@ export interface PodSyncDeps {
   dns: DnsSettings;
   /** Services the node sees, for containers' service link variables. */
   services?: () => KubeObject[];
+  /** Pod volumes; without it pods run with no volumes (simulated nodes, runtime tests). */
+  volumes?: VolumeManager;
   /** Exec in containers and dialing into pods, for lifecycle hooks; hooks are skipped without it. */
   actions?: ActionEnv;
   /** Liveness, readiness and startup probes; without it running containers are started and ready. */
@@ -84,11 +88,13 @@ export class PodSyncer {
   private readonly backoffReported = new Map<string, string>();
   /** Probes, hooks and ordered shutdown. */
   private readonly lifecycle: PodLifecycle;
+  private readonly volumeStep?: PodVolumeStep;
 
   constructor(private readonly deps: PodSyncDeps) {
     this.crashBackoff = new Backoff(10_000, 300_000, deps.clock);
     this.starter = new ContainerStarter(deps, this.reasons);
     this.lifecycle = new PodLifecycle(deps);
+    if (deps.volumes) this.volumeStep = new PodVolumeStep(deps.volumes, deps.events);
   }
 
   private async start(pod: KubeObject, c: ContainerSpec, attempt: number, init: boolean): Promise<void> {
@@ -100,6 +106,16 @@ export class PodSyncer {
     return containersByName(await this.deps.runtime.list(), uid);
   }
 
+  /**
+   * Refuses a pod before anything of it runs (the kubelet's rejectPod): a Warning event with
+   * the reason, and the Failed status to write.
+   */
+  reject(pod: KubeObject, reason: string, message: string): Record<string, unknown> {
+    this.deps.events.pod(pod, 'Warning', reason, message);
+    const qosClass = (pod.status as { qosClass?: string } | undefined)?.qosClass;
+    return { phase: 'Failed', reason, message: `Pod was rejected: ${message}`, ...(qosClass ? { qosClass } : {}) };
+  }
+
   /** A status for a pod the agent has not acted on yet (everything waiting in ContainerCreating). */
   async initialStatus(pod: KubeObject): Promise<Record<string, unknown>> {
     return (await this.observe(pod, false)).status;
@@ -109,6 +125,10 @@ export class PodSyncer {
   async sync(pod: KubeObject): Promise<SyncOutcome> {
     const uid = pod.metadata.uid!;
     const spec = specOf(pod);
+    // Volumes come first, as the kubelet waits for them before the sandbox: until they are
+    // ready the containers stay in ContainerCreating.
+    const vols = await this.volumeStep?.run(pod, this.deps.clock.now());
+    if (vols && !vols.ready) return { status: (await this.observe(pod, false)).status, terminal: false, retryAt: vols.retryAt };
     await ensurePodSandbox(this.deps.runtime, pod, this.deps.dns, this.deps.cgroupRoot, this.deps.podPidsLimit);
     let byName = await this.podContainers(uid);
     let terminal = false;
@@ -269,6 +289,8 @@ export class PodSyncer {
     for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);
     const { status } = await this.observe(pod, true);
     await this.deps.runtime.stopSandbox(uid);
+    // A terminated pod never runs again: its volumes go now, as the kubelet unmounts them.
+    await this.volumeStep?.tearDown(uid);
     return { ...status, conditions: (status.conditions as { type: string; status: string }[]).map((c) => (c.type === 'PodReadyToStartContainers' ? { ...c, status: 'False' } : c)) };
   }
 
@@ -292,6 +314,7 @@ export class PodSyncer {
     } catch {
       // no logs yet
     }
+    await this.volumeStep?.tearDown(uid);
     await this.deps.runtime.removeSandbox(uid);
     this.lifecycle.forget(uid);
     this.crashBackoff.resetPrefix(`${uid}/`);

@@ -25,6 +25,7 @@ function recorder(opts: { terminalAfter?: number } = {}) {
       return { phase: 'Failed' };
     },
     killNow: async () => void calls.push('killNow'),
+    reject: (_pod: KubeObject, reason: string, message: string) => (calls.push(`reject:${reason}`), { phase: 'Failed', reason, message: `Pod was rejected: ${message}` }),
     cleanup: async () => void calls.push('cleanup'),
   } as unknown as PodSyncer;
   const statuses = { set: async (_p: KubeObject, s: Record<string, unknown>) => void calls.push(`status:${s.phase}`), forget: () => undefined } as unknown as StatusManager;
@@ -94,5 +95,18 @@ describe('PodWorker', () => {
     await settle();
     assert.equal(w.state.kind, 'terminated');
     assert.deepEqual(r.deletes, [], 'a finished pod stays in the API until someone deletes it');
+  });
+
+  it('rejects a pod with a forbidden sysctl without syncing it, and deletes it when asked', async () => {
+    const r = recorder();
+    const bad = { ...pod(), spec: { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] } } };
+    const w = new PodWorker(bad, { syncer: r.syncer, statuses: r.statuses, client: r.client, log: silentLogger(), onFinished: () => undefined });
+    w.update(bad);
+    await settle();
+    assert.deepEqual(r.calls, ['reject:SysctlForbidden', 'status:Failed']);
+    w.update({ ...bad, metadata: { ...bad.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } });
+    await settle();
+    assert.equal(r.deletes.length, 1);
+    assert.deepEqual(r.calls, ['reject:SysctlForbidden', 'status:Failed']);
   });
 });

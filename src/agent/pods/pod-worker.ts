@@ -4,6 +4,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import type { Logger } from '../../util/log.js';
 import { killGraceSeconds, type PodSyncer } from './pod-sync.js';
 import type { StatusManager } from './status-manager.js';
+import { admitPod } from './pod-admission.js';
 import { evictedStatus } from '../eviction/eviction-message.js';
 import { rfc3339 } from '../../util/clock.js';
 
@@ -142,6 +143,14 @@ export class PodWorker {
       const apiPhase = (pod.status as { phase?: string } | undefined)?.phase;
       if (terminalPhases.includes(apiPhase ?? '') || this.gone) {
         this.phase = { kind: 'terminating', graceSeconds: 1 };
+        this.dirty = true;
+        return;
+      }
+      const admission = admitPod(pod);
+      if (!admission.admit) {
+        // Nothing was started: the pod is done as it stands.
+        await statuses.set(pod, syncer.reject(pod, admission.reason, admission.message));
+        this.phase = { kind: 'terminated', deleteSent: false };
         this.dirty = true;
         return;
       }
