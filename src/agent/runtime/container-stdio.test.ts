@@ -146,6 +146,8 @@ describe('container stdio', () => {
     await rt.init();
     handle = rt.attachStdio(id)!;
     out = listen(handle.live);
+    // A burst of sizes (a window being dragged): the last one is what the terminal keeps.
+    for (let i = 0; i < 50; i++) handle.live.resize({ width: 60 + i, height: 20 });
     handle.live.resize({ width: 120, height: 40 });
     stdin = handle.live.openStdin()!;
     await new Promise((r) => setTimeout(r, 200));

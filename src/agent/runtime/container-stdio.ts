@@ -70,7 +70,8 @@ export function ttyWrappedArgv(argv: readonly string[], files: StdioFiles, size:
 export class ContainerStdio implements LiveStdio {
   private readonly listeners = new Set<(stream: LogStream, chunk: Buffer) => void>();
   private stdinClosed = false;
-  private resizing: Promise<void> = Promise.resolve();
+  private resizing = false;
+  private pendingSize?: TerminalSize;
 
   constructor(
     readonly config: ContainerStdioConfig,
@@ -126,21 +127,34 @@ export class ContainerStdio implements LiveStdio {
 
   resize(size: TerminalSize): void {
     if (!this.config.tty || size.width === 0 || size.height === 0) return;
-    this.resizing = this.resizing.then(
-      () =>
-        new Promise<void>((resolve) => {
-          let dev: string;
-          try {
-            dev = readFileSync(this.files.ttyName, 'utf8').trim();
-          } catch {
-            return resolve();
-          }
-          if (!dev.startsWith('/dev/pts/')) return resolve();
-          const p = spawn('stty', ['-F', dev, 'cols', String(size.width), 'rows', String(size.height)], { stdio: 'ignore' });
-          p.once('exit', () => resolve());
-          p.once('error', () => resolve());
-        }),
-    );
+    // Only the newest size matters: a burst of resizes costs at most one `stty` in flight.
+    this.pendingSize = size;
+    if (!this.resizing) void this.applySizes();
+  }
+
+  private async applySizes(): Promise<void> {
+    this.resizing = true;
+    for (let size = this.pendingSize; size; size = this.pendingSize) {
+      this.pendingSize = undefined;
+      await this.applySize(size);
+    }
+    this.resizing = false;
+  }
+
+  /** `stty -F` on the terminal runc follows: runc then resizes the container's console. */
+  private applySize(size: TerminalSize): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let dev: string;
+      try {
+        dev = readFileSync(this.files.ttyName, 'utf8').trim();
+      } catch {
+        return resolve();
+      }
+      if (!dev.startsWith('/dev/pts/')) return resolve();
+      const p = spawn('stty', ['-F', dev, 'cols', String(size.width), 'rows', String(size.height)], { stdio: 'ignore' });
+      p.once('exit', () => resolve());
+      p.once('error', () => resolve());
+    });
   }
 
   /** The holder's pid, if it still holds this container's FIFO (a pid alone could be reused). */
