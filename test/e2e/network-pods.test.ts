@@ -29,12 +29,12 @@ const nodeName = `k8ts-net-${tag}`;
 const cgroupRoot = `/k8ts-net-${tag}`;
 const runtimeRoot = `/run/k8ts-net-${tag}`;
 const repoRoot = resolve(import.meta.dirname, '../../..');
-/** Its own pod range: the machine routes it to this test's node only. */
-const clusterCIDR = '10.244.0.0/16';
+/** A pod range of its own, which the machine routes to this run's node only. */
+const clusterCIDR = `10.${randomInt(100, 200)}.0.0/16`;
 /** Each web pod serves its host name at / and /demo/ on port 8080. */
 const serveHostname = 'mkdir -p /www/demo && hostname > /www/index.html && hostname > /www/demo/index.html && exec httpd -f -p 8080 -h /www';
-/** Version 2 finishes requests in flight on SIGTERM (stops 1 s later), like a well-behaved server. */
-const serveGracefully = `mkdir -p /www && echo "v2 $(hostname)" > /www/index.html && httpd -f -p 8080 -h /www & pid=$!; trap 'sleep 1; kill $pid' TERM; wait $pid; wait $pid`;
+/** Version 2 takes 2 s to start serving (`v2 <hostname>`): only a readiness probe keeps it out of rotation until then. */
+const serveSlowly = 'sleep 2; mkdir -p /www && echo "v2 $(hostname)" > /www/index.html && exec httpd -f -p 8080 -h /www';
 const outsideName = 'outside.example';
 const outsideIP = '203.0.113.7';
 
@@ -119,7 +119,7 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
     await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
     image = `${registry.host}/k8ts/busybox:test`;
     await pushImage(registry.url, 'k8ts/web', '1', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveHostname] } }));
-    await pushImage(registry.url, 'k8ts/web', '2', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveGracefully] } }));
+    await pushImage(registry.url, 'k8ts/web', '2', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveSlowly] } }));
     // The outside world: a resolver on a loopback address of its own, named by --resolv-conf.
     const upstreamIP = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
     upstream = await startFakeUpstream({ [outsideName]: [{ type: 'A', name: outsideName, ttl: 60, data: outsideIP }] }, { host: upstreamIP, port: 53 });
@@ -324,7 +324,9 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
         template: {
           metadata: { labels: { app: 'roll' } },
           spec: {
-            containers: [{ name: 'web', image: `${registry.host}/k8ts/web:2`, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }],
+            // Old pods (httpd ignores SIGTERM) keep serving for their grace period after leaving the endpoints.
+            terminationGracePeriodSeconds: 3,
+            containers: [{ name: 'web', image: `${registry.host}/k8ts/web:1`, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }],
           },
         },
       },
@@ -337,11 +339,11 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
     const loop = 'rm -f /tmp/stop /tmp/roll.log; (while [ ! -f /tmp/stop ]; do if wget -q -O - http://roll/; then echo; else echo FAIL; fi; done; echo DONE) > /tmp/roll.log 2>&1 &';
     await kc('exec', 'client', '--', 'sh', '-c', loop);
     const oldPods = (await podsOf('roll')).map((p) => p.metadata.name);
-    await kc('set', 'image', 'deployment/roll', `web=${registry.host}/k8ts/web:1`);
+    await kc('set', 'image', 'deployment/roll', `web=${registry.host}/k8ts/web:2`);
     await kc('rollout', 'status', 'deployment/roll', '--timeout=180s');
     const newPods = (await podsOf('roll')).map((p) => p.metadata.name);
-    // Requests after the rollout reach the new pods (version 1 answers with the bare pod name).
-    await waitFor('answers from a new pod', async () => newPods.includes((await wgetFrom('client', 'http://roll/')).body));
+    // Requests after the rollout reach the new pods (version 2 answers `v2 <pod name>`).
+    await waitFor('answers from a new pod', async () => newPods.includes((await wgetFrom('client', 'http://roll/')).body.replace(/^v2 /, '')));
     await kc('exec', 'client', '--', 'touch', '/tmp/stop');
     const log = await waitFor('the client loop to end', async () => {
       const text = await kc('exec', 'client', '--', 'cat', '/tmp/roll.log');
@@ -350,8 +352,8 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
     const lines = log.split('\n').filter((l) => l && l !== 'DONE');
     const failed = lines.filter((l) => !/^(v2 )?roll-/.test(l));
     assert.deepEqual(failed, [], `${failed.length} of ${lines.length} requests failed`);
-    assert.ok(lines.some((l) => oldPods.includes(l.replace(/^v2 /, ''))), 'requests reached the old pods');
-    assert.ok(lines.some((l) => newPods.includes(l)), 'requests reached the new pods');
+    assert.ok(lines.some((l) => oldPods.includes(l)), 'requests reached the old pods');
+    assert.ok(lines.some((l) => newPods.includes(l.replace(/^v2 /, ''))), 'requests reached the new pods');
   });
 
   it('a restarted agent re-adopts running pods with their addresses', async () => {
