@@ -103,3 +103,23 @@ describe('EvictionManager', () => {
     assert.equal(h.evicted[0]!.message, 'Pod ephemeral local storage usage exceeds the total limit of containers 1Mi. ');
   });
 });
+
+describe('EvictionManager local volumes', () => {
+  it('checks emptyDir size limits before container limits', async () => {
+    const p = pod('scratch', { limits: { 'ephemeral-storage': '1Mi' } });
+    const evicted: string[] = [];
+    const m = new EvictionManager({
+      thresholds: [],
+      transitionPeriodMs: 0,
+      readings: async () => ({}),
+      podUsage: async () => [usage(p, 1, 5 * Mi)],
+      volumeViolation: async () => 'Usage of EmptyDir volume "tmp" exceeds the limit "1Mi". ',
+      evict: async (_pod, message) => void evicted.push(message),
+      event: () => undefined,
+      nodeName: 'n1',
+      log: silent,
+    });
+    await m.synchronize();
+    assert.deepEqual(evicted, ['Usage of EmptyDir volume "tmp" exceeds the limit "1Mi". ']);
+  });
+});

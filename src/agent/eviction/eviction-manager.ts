@@ -16,6 +16,8 @@ export interface EvictionManagerDeps {
   readings(): Promise<NodeReadings>;
   /** Usage of the node's running pods; `withDisk` asks for ephemeral storage of every pod (not only those with limits). */
   podUsage(withDisk: boolean): Promise<PodUsage[]>;
+  /** A pod's local volume over its size limit (emptyDir sizeLimit), as the eviction message; checked first. */
+  volumeViolation?(pod: KubeObject): Promise<string | undefined>;
   /** Stops the pod and reports it Failed/Evicted with the message. */
   evict(pod: KubeObject, message: string): Promise<void>;
   event(ref: { kind: string; name: string; uid?: string; namespace?: string; apiVersion?: string }, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -99,7 +101,7 @@ export class EvictionManager {
     const usage = (await this.deps.podUsage(diskMet)).filter((u) => Number((u.pod.spec as { priority?: number } | undefined)?.priority ?? 0) < criticalPriority);
     // Local storage limits come first and do not need node pressure.
     for (const u of usage) {
-      const why = localStorageViolation(u);
+      const why = (await this.deps.volumeViolation?.(u.pod)) ?? localStorageViolation(u);
       if (why) {
         await this.evictPod(u.pod, why);
         return { evicted: u.pod, met };

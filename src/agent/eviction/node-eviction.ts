@@ -7,7 +7,7 @@ import type { CgroupLayout } from '../runtime/cgroups.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { readFsUsage, readNodeUsage, readProcessUsage } from '../stats/node-usage.js';
 import type { SummaryProvider } from '../stats/summary.js';
-import { diskUsage } from './disk-usage.js';
+import { diskUsage, emptyDirLimitViolation } from '../volumes/empty-dir-usage.js';
 import { EvictionManager, type EvictionManagerDeps } from './eviction-manager.js';
 import { limitsEphemeralStorage } from './local-storage.js';
 import type { PodUsage } from './ranking.js';
@@ -85,6 +85,7 @@ export function nodeEvictionManager(o: NodeEvictionOptions): EvictionManager {
     transitionPeriodMs: o.transitionPeriodMs,
     readings: o.readings ?? (async () => realReadings(o.layout, o.dataDir)),
     podUsage,
+    volumeViolation: (pod) => emptyDirLimitViolation(o.paths.podsDir, pod),
     evict: async (pod, message) => o.pods.evict(pod.metadata.uid!, message),
     event: o.event,
     nodeName: o.nodeName,
