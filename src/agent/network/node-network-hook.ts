@@ -86,6 +86,8 @@ export function nodeNetworkHook(opts: NodeNetworkHookOptions): NodeNetworkHook {
         log: opts.log.child({ component: 'node-network' }),
         ...(flags.clusterCIDR ? { clusterCIDR: flags.clusterCIDR } : {}),
         ...(flags.serviceCIDR ? { serviceCIDR: flags.serviceCIDR } : {}),
+      }).catch((err: Error) => {
+        throw new Error(`the pod network could not start: ${err.message} (--flannel-backend=none runs pods with loopback only)`, { cause: err });
       });
       if (stopped) {
         await started.stop();
