@@ -32,6 +32,7 @@ import { OciExecRunner } from './streaming/oci-exec-runner.js';
 import { RuntimeTargets } from './streaming/runtime-targets.js';
 import { OciCli } from './runtime/oci-cli.js';
 import { ProbeManager } from './probes/probe-manager.js';
+import { startAgentVolumes } from './volumes/agent-volumes.js';
 
 export interface AgentDeps {
   /** The API server, authenticated as `system:node:<name>`. */
@@ -70,6 +71,7 @@ export class Agent {
   private recorder?: EventRecorder;
   private services?: Informer;
   private probes?: ProbeManager;
+  private volumes?: { stop(): void };
   port = 0;
 
   constructor(
@@ -157,12 +159,17 @@ export class Agent {
     const services = new Informer(restListWatch(deps.client, '/api/v1/services'), deps.log);
     await services.start();
     this.services = services;
+    const volumes = startAgentVolumes({ client: deps.client, podsDir: dirs.pods, allocatable: () => facts.allocatable, clock, log: deps.log });
+    this.volumes = volumes;
     const events = new PodEvents(recorder);
-    const probes = new ProbeManager({ env: { exec, dialer }, events, log: deps.log });
+    // Probes dial pod IPs from the node's network namespace (--node-netns, else the agent's own).
+    const actions = { exec, dialer, nodeNetnsPath: config.network?.nodeNetns ? `/var/run/netns/${config.network.nodeNetns}` : '' };
+    const probes = new ProbeManager({ env: actions, events, log: deps.log });
     this.probes = probes;
     const syncer = new PodSyncer({
-      actions: { exec, dialer },
+      actions,
       probes,
+      volumes: volumes.manager,
       runtime,
       images,
       events,
@@ -184,6 +191,7 @@ export class Agent {
     pods = new PodManager({ client: deps.client, nodeName: config.nodeName, runtime, syncer, statuses, log: deps.log });
     this.pods = pods;
     probes.onChange((uid) => pods?.wake(uid));
+    volumes.manager.onPodReady((uid) => pods?.wake(uid));
     await pods.start();
     this.eviction = nodeEvictionManager({
       nodeName: config.nodeName,
@@ -211,6 +219,7 @@ export class Agent {
     this.pods?.stop();
     this.probes?.stop();
     this.services?.stop();
+    this.volumes?.stop();
     this.registrar?.stop();
     await this.server?.close();
     await this.recorder?.flush();
