@@ -201,3 +201,24 @@ test('pods set up side by side keep each other\'s watches', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('projected secrets and ConfigMaps with items and modes; missing sources are reported together', async () => {
+  const { sources, vm, done } = setup();
+  try {
+    const p = pod([{ name: 'all', projected: { defaultMode: 0o640, sources: [
+      { secret: { name: 'db', items: [{ key: 'user', path: 'db/user', mode: 0o400 }] } },
+      { configMap: { name: 'app' } },
+    ] } }]);
+    await assert.rejects(vm.setUp(p), (e: unknown) => (e as PodVolumesNotReady).errors[0]!.eventMessage === 'MountVolume.SetUp failed for volume "all" : [secret "db" not found, configmap "app" not found]');
+    sources.objects.set('secrets/default/db', { metadata: { name: 'db' }, data: { user: Buffer.from('admin').toString('base64'), pw: 'eA==' } } as KubeObject);
+    sources.objects.set('configmaps/default/app', { metadata: { name: 'app' }, data: { 'app.conf': 'x=1' } } as KubeObject);
+    const dir = (await vm.setUp(p)).get('all')!.hostPath;
+    assert.equal(readFileSync(join(dir, 'db', 'user'), 'utf8'), 'admin');
+    assert.equal(statSync(join(dir, 'db', 'user')).mode & 0o777, 0o400);
+    assert.equal(existsSync(join(dir, 'pw')), false);
+    assert.equal(statSync(join(dir, 'app.conf')).mode & 0o777, 0o640);
+    await vm.tearDown(p.metadata.uid!);
+  } finally {
+    done();
+  }
+});
