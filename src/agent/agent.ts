@@ -25,6 +25,8 @@ import { SummaryProvider } from './stats/summary.js';
 import type { EvictionManager } from './eviction/eviction-manager.js';
 import { nodeEvictionManager } from './eviction/node-eviction.js';
 import { resolveResourceFlags } from './node/resource-flags.js';
+import { podsAllocatable, updateQosCgroups } from './runtime/qos-cgroups.js';
+import { cpus, totalmem } from 'node:os';
 import { StreamingRoutes } from './server/streaming-routes.js';
 import { LogAttacher } from './streaming/log-attacher.js';
 import { NetnsDialer } from './streaming/netns-dialer.js';
@@ -207,7 +209,16 @@ export class Agent {
       log: deps.log,
     });
     // Pressure changes reach the Node at once, not at the next status check.
-    this.eviction.start(10_000, () => void registrar.reportStatus(false).catch(() => undefined));
+    // The QoS cgroups follow the pods (the kubelet's QoS container manager), on the same beat.
+    const qosAllocatable = podsAllocatable({ cpuCores: cpus().length, memoryBytes: totalmem() }, resources.kubeReserved, resources.systemReserved);
+    this.eviction.start(10_000, () => {
+      void registrar.reportStatus(false).catch(() => undefined);
+      try {
+        updateQosCgroups(cgroups, config.cgroupRoot, pods?.list() ?? [], qosAllocatable);
+      } catch (err) {
+        deps.log.warn({ err }, 'updating QoS cgroups failed');
+      }
+    });
     // Addresses a crashed agent left allocated for pods that are gone.
     await network?.garbageCollect?.(new Set(pods.list().map((p) => p.metadata.uid!))).catch((err) => deps.log.warn({ err }, 'pod network garbage collection failed'));
     deps.log.info({ node: config.nodeName, port: this.port, runtime: runtimeVersion }, 'k8ts agent ready');

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { resetNode } from '../../src/agent/reset/reset.js';
 import { detectCgroupLayout } from '../../src/agent/runtime/cgroups.js';
@@ -185,6 +185,18 @@ describe('resources', () => {
       assert.equal(cgroupFile('memory', gPath, 'memory.max'), String(64 * 1024 * 1024));
       assert.equal(cgroupFile('cpu', bePath, 'cpu.weight'), '1');
       assert.equal(cgroupFile('pids', bePath, 'pids.max'), '1024');
+    }
+    // The QoS cgroups: besteffort at the minimum, burstable with the Burstable pods' requests
+    // (100m), kubepods limited to capacity minus the reservations (the kubelet's QoS manager).
+    const kubepods = `${cgroupRoot}/kubepods`;
+    if (layout.version === 'v1') {
+      await waitFor('QoS cgroup shares', async () => cgroupFile('cpu', `${kubepods}/burstable`, 'cpu.shares') === '102');
+      assert.equal(cgroupFile('cpu', `${kubepods}/besteffort`, 'cpu.shares'), '2');
+      const limit = Number(cgroupFile('memory', kubepods, 'memory.limit_in_bytes'));
+      assert.ok(Math.abs(limit - (totalmem() - 384 * 2 ** 20)) < 4096, `kubepods memory limit ${limit}`);
+    } else {
+      await waitFor('QoS cgroup weight', async () => cgroupFile('cpu', `${kubepods}/burstable`, 'cpu.weight') === '4');
+      assert.equal(cgroupFile('cpu', `${kubepods}/besteffort`, 'cpu.weight'), '1');
     }
     // The container's own cgroup (the pod cgroup's one child) has the container's limits.
     const child = (path: string) => `${path}/${childCgroups('memory', path)[0]}`;

@@ -70,6 +70,11 @@ export function podTotals(spec: Record<string, unknown>, of: (c: ContainerLike) 
   return add(total, { cpu: milli(overhead.cpu), memory: bytes(overhead.memory) });
 }
 
+/** The pod's CPU request in millicores (PodRequests: init containers, sidecars, overhead). */
+export function podCpuRequestMilli(pod: KubeObject): number {
+  return podTotals((pod.spec ?? {}) as Record<string, unknown>, (c) => ({ cpu: milli(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu), memory: 0 })).cpu;
+}
+
 /**
  * The pod cgroup's settings, as the kubelet's ResourceConfigForPod computes them: CPU shares
  * from the summed requests; for Guaranteed pods the summed CPU quota and memory limit; for
