@@ -77,6 +77,7 @@ export class PodLifecycle {
    * reverse start order, each getting what is left of the grace period.
    */
   async stopAll(pod: KubeObject, running: ContainerInfo[], containerName: (c: ContainerInfo) => string, graceSeconds: number): Promise<void> {
+    this.deps.probes?.stopLivenessAndStartup(pod.metadata.uid!);
     const spec = (pod.spec ?? {}) as { containers?: Spec[]; initContainers?: Spec[] };
     const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
     const specOf = (name: string) => (spec.containers ?? []).find((c) => c.name === name) ?? (spec.initContainers ?? []).find((c) => c.name === name);

@@ -1,8 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createCertificateAuthority } from '../../pki/certificates.js';
 import { NetnsDialer } from '../streaming/netns-dialer.js';
 import type { ActionEnv, ActionTarget } from './action-env.js';
 import { httpGetProbe } from './http-get-action.js';
@@ -56,6 +58,20 @@ describe('httpGet probe', () => {
 
   it('a named port that does not exist is an error, not a verdict', async () => {
     await assert.rejects(httpGetProbe(env, target, { port: 'nope' }, { ports: [] }, 1000), /couldn't find port: nope/);
+  });
+});
+
+describe('httpGet probe over HTTPS', () => {
+  it('does not verify the certificate, as the kubelet does not', async () => {
+    const cert = await createCertificateAuthority({ commonName: 'k8ts-probe-test', now: new Date(), days: 1 });
+    const tlsServer = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.end('secure'));
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    try {
+      const tlsPort = (tlsServer.address() as AddressInfo).port;
+      assert.deepEqual(await httpGetProbe(env, target, { path: '/', port: tlsPort, scheme: 'HTTPS' }, {}, 2000), { result: 'success', output: 'secure', httpStatus: 200 });
+    } finally {
+      tlsServer.close();
+    }
   });
 });
 

@@ -83,6 +83,17 @@ export class ProbeManager {
     return undefined;
   }
 
+  /**
+   * The pod is being stopped: liveness and startup probes end (a container that is shutting
+   * down must not be killed for it), readiness keeps running, as the kubelet does.
+   */
+  stopLivenessAndStartup(uid: string): void {
+    const entry = this.pods.get(uid);
+    if (!entry) return;
+    // Stopped workers keep their last results (a container not yet started stays so).
+    for (const w of entry.workers) if (w.type !== 'readiness') w.stop();
+  }
+
   removePod(uid: string): void {
     for (const w of this.pods.get(uid)?.workers ?? []) w.stop();
     this.pods.delete(uid);
