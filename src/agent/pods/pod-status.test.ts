@@ -135,3 +135,42 @@ describe('sidecars', () => {
     assert.equal(s.conditions.find((c: any) => c.type === 'Initialized').status, 'True');
   });
 });
+
+describe('buildPodStatus with probes and sidecars', () => {
+  const withInit = (p: KubeObject, init: ContainerObservation[], containers: ContainerObservation[]) =>
+    buildPodStatus({ pod: p, runtimeName: 'runc', initContainers: init, containers, sandboxReady: true, podIPs: [], hostIPs: ['10.0.0.5'], terminal: false, now: t0 + 5000 }) as Record<string, any>;
+
+  it('a running container whose readiness probe fails is Running but not ready', () => {
+    const s = status(pod('Always', { containers: [{ name: 'a' }] }), [{ name: 'a', specImage: 'busybox', latest: running('c1'), started: true, ready: false }]);
+    assert.equal(s.phase, 'Running');
+    assert.equal(s.containerStatuses[0].ready, false);
+    assert.equal(s.containerStatuses[0].started, true);
+    assert.equal(s.conditions.find((c: any) => c.type === 'Ready').status, 'False');
+  });
+
+  it('a sidecar running but not started keeps the pod Pending and not initialized', () => {
+    const p = pod('Always', { containers: [{ name: 'a' }], initContainers: [{ name: 'proxy', restartPolicy: 'Always' }] });
+    const s = withInit(p, [{ name: 'proxy', specImage: 'busybox', latest: running('s1'), started: false, ready: false }], [{ name: 'a', specImage: 'busybox', waiting: { reason: 'PodInitializing' } }]);
+    assert.equal(s.phase, 'Pending');
+    const init = s.conditions.find((c: any) => c.type === 'Initialized');
+    assert.equal(init.status, 'False');
+    assert.equal(init.message, 'containers with incomplete status: [proxy]');
+  });
+
+  it('a restarting sidecar does not send a pod whose app containers ran back to Pending', () => {
+    const p = pod('Always', { containers: [{ name: 'a' }], initContainers: [{ name: 'proxy', restartPolicy: 'Always' }] });
+    const s = withInit(p, [{ name: 'proxy', specImage: 'busybox', latest: exited('s1', 1), waiting: { reason: 'CrashLoopBackOff' } }], [{ name: 'a', specImage: 'busybox', latest: running('c1') }]);
+    assert.equal(s.phase, 'Running');
+    assert.equal(s.conditions.find((c: any) => c.type === 'Initialized').status, 'True');
+  });
+
+  it('a completed init container reads ready; a Succeeded pod is initialized with PodCompleted', () => {
+    const p = pod('Never', { containers: [{ name: 'a' }], initContainers: [{ name: 'setup' }] });
+    const s = buildPodStatus({ pod: p, runtimeName: 'runc', initContainers: [{ name: 'setup', specImage: 'busybox', latest: exited('i1', 0), ready: true }], containers: [{ name: 'a', specImage: 'busybox', latest: exited('c1', 0) }], sandboxReady: true, podIPs: [], hostIPs: [], terminal: true, now: t0 }) as Record<string, any>;
+    assert.equal(s.phase, 'Succeeded');
+    assert.equal(s.initContainerStatuses[0].ready, true);
+    const init = s.conditions.find((c: any) => c.type === 'Initialized');
+    assert.equal(init.status, 'True');
+    assert.equal(init.reason, 'PodCompleted');
+  });
+});
