@@ -115,13 +115,14 @@ after(async () => {
   }
 });
 
+// Probes get a 5 s timeout: a test machine running other suites can be slow to answer.
 // A main process that ends on SIGTERM, saying so (sh as PID 1 would otherwise ignore it).
 const politeLoop = "trap 'echo got TERM; exit 0' TERM; while true; do sleep 0.2; done";
 
 describe('probes', () => {
   test('readiness: 0/1 READY without restarts while the probe fails, 1/1 once it passes, and back', async () => {
     await applyPod('ready', {
-      containers: [{ name: 'app', image, command: ['sh', '-c', politeLoop], readinessProbe: { exec: { command: ['test', '-e', '/tmp/ready'] }, periodSeconds: 1 } }],
+      containers: [{ name: 'app', image, command: ['sh', '-c', politeLoop], readinessProbe: { exec: { command: ['test', '-e', '/tmp/ready'] }, periodSeconds: 1, timeoutSeconds: 5 } }],
     });
     await waitFor('Running 0/1', async () => {
       const r = await row('ready');
@@ -154,7 +155,7 @@ describe('probes', () => {
           image,
           ports: [{ name: 'http', containerPort: 8080 }],
           command: ['sh', '-c', `mkdir -p /www; echo ok > /www/healthz; httpd -p 8080 -h /www; ${politeLoop}`],
-          livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 2 },
+          livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 2 },
           lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop > /proc/1/fd/1'] } } },
         },
       ],
@@ -169,6 +170,8 @@ describe('probes', () => {
     assert.match(ev, /^Unhealthy\s+Liveness probe failed: HTTP probe failed with statuscode: 404$/m);
     assert.match(ev, /^Killing\s+Container web failed liveness probe, will be restarted$/m);
     // The previous container logged the preStop hook's line before it got SIGTERM.
+    const described = await k.ok(['describe', 'pod', 'live']);
+    assert.match(described, /Liveness:\s+http-get http:\/\/:http\/healthz delay=0s timeout=5s period=1s #success=1 #failure=2/);
     const previous = await k.ok(['logs', 'live', '--previous']);
     assert.match(previous, /prestop\ngot TERM\n$/);
     // The new container is healthy again (the file is back) and stays up.
@@ -185,8 +188,8 @@ describe('probes', () => {
           name: 'app',
           image,
           command: ['sh', '-c', `sleep 3; touch /tmp/alive; mkdir -p /www; httpd -p 8081 -h /www; ${politeLoop}`],
-          startupProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1, failureThreshold: 30 },
-          livenessProbe: { exec: { command: ['test', '-e', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 1 },
+          startupProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 30 },
+          livenessProbe: { exec: { command: ['test', '-e', '/tmp/alive'] }, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 1 },
         },
       ],
     });
@@ -282,7 +285,7 @@ describe('init containers', () => {
           image,
           restartPolicy: 'Always',
           command: ['sh', '-c', `sleep 2; touch /tmp/up; ${politeLoop}`],
-          startupProbe: { exec: { command: ['test', '-e', '/tmp/up'] }, periodSeconds: 1, failureThreshold: 30 },
+          startupProbe: { exec: { command: ['test', '-e', '/tmp/up'] }, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 30 },
         },
         { name: 'migrate', image, command: ['sh', '-c', 'echo migrated'] },
       ],
