@@ -190,7 +190,7 @@ export class Agent {
       clock,
       log: deps.log,
     });
-    pods = new PodManager({ client: deps.client, nodeName: config.nodeName, runtime, syncer, statuses, log: deps.log });
+    pods = new PodManager({ client: deps.client, nodeName: config.nodeName, runtime, syncer, statuses, log: deps.log, admit: (pod) => this.eviction?.admit(pod) ?? { admit: true } });
     this.pods = pods;
     probes.onChange((uid) => pods?.wake(uid));
     volumes.manager.onPodReady((uid) => pods?.wake(uid));

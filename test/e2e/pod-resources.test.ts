@@ -326,6 +326,17 @@ describe('node pressure', () => {
     const nodeEvents = await k2.ok(['get', 'events', '--field-selector', 'involvedObject.kind=Node']);
     assert.match(nodeEvents, /NodeHasInsufficientMemory/);
     assert.match(nodeEvents, /EvictionThresholdMet\s+node\/\S+\s+Attempting to reclaim memory/);
+
+    // A new BestEffort pod that does not tolerate the pressure is refused at admission.
+    const refused = pod('refused', {});
+    delete (refused.spec as Record<string, unknown>).tolerations;
+    await k2.ok(['apply', '-f', '-'], { input: JSON.stringify(refused) });
+    const r = await waitFor('refused pod Failed', async () => {
+      const s = await phase('refused');
+      return s.phase === 'Failed' ? s : undefined;
+    });
+    assert.equal(r.reason, 'Evicted');
+    assert.equal(r.message, 'Pod was rejected: The node had condition: [MemoryPressure]. ');
   });
 });
 

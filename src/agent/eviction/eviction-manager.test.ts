@@ -123,3 +123,19 @@ describe('EvictionManager local volumes', () => {
     assert.deepEqual(evicted, ['Usage of EmptyDir volume "tmp" exceeds the limit "1Mi". ']);
   });
 });
+
+describe('eviction admission', () => {
+  const calm = { MemoryPressure: false, DiskPressure: false, PIDPressure: false };
+  const withQos = (p: KubeObject, qosClass: string, tolerations?: unknown[]): KubeObject => ({ ...p, spec: { ...(p.spec as object), tolerations }, status: { qosClass } });
+
+  it('refuses BestEffort pods under memory pressure unless they tolerate it; others pass', async () => {
+    const { admitUnderPressure } = await import('./eviction-admission.js');
+    const be = withQos(pod('be'), 'BestEffort');
+    assert.deepEqual(admitUnderPressure(be, calm), { admit: true });
+    assert.deepEqual(admitUnderPressure(be, { ...calm, MemoryPressure: true }), { admit: false, reason: 'Evicted', message: 'The node had condition: [MemoryPressure]. ' });
+    assert.deepEqual(admitUnderPressure(withQos(pod('bu'), 'Burstable'), { ...calm, MemoryPressure: true }), { admit: true });
+    const tolerant = withQos(pod('t'), 'BestEffort', [{ key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' }]);
+    assert.deepEqual(admitUnderPressure(tolerant, { ...calm, MemoryPressure: true }), { admit: true });
+    assert.deepEqual(admitUnderPressure(withQos(pod('g'), 'Guaranteed'), { ...calm, DiskPressure: true }), { admit: false, reason: 'Evicted', message: 'The node had condition: [DiskPressure]. ' });
+  });
+});

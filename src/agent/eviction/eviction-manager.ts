@@ -1,6 +1,8 @@
 import type { KubeObject } from '../../api/types.js';
 import type { Logger } from '../../util/log.js';
 import { evictionMessage } from './eviction-message.js';
+import { admitUnderPressure } from './eviction-admission.js';
+import type { PodAdmission } from '../pods/pod-admission.js';
 import { localStorageViolation } from './local-storage.js';
 import { rankForEviction, rankForPidPressure, type PodUsage } from './ranking.js';
 import { observeSignals, signalInfo, thresholdsMet, type MetThreshold, type NodeReadings, type Observations } from './signals.js';
@@ -64,6 +66,11 @@ export class EvictionManager {
       return at !== undefined && now - at < Math.max(this.deps.transitionPeriodMs, 1);
     };
     return { MemoryPressure: on('MemoryPressure'), DiskPressure: on('DiskPressure'), PIDPressure: on('PIDPressure') };
+  }
+
+  /** The eviction admit handler for a new pod, under the current conditions. */
+  admit(pod: KubeObject): PodAdmission {
+    return admitUnderPressure(pod, this.conditions());
   }
 
   get observations(): Observations {

@@ -5,7 +5,7 @@ import type { Logger } from '../../util/log.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { labels } from './container-labels.js';
 import type { PodSyncer } from './pod-sync.js';
-import { PodWorker } from './pod-worker.js';
+import { PodWorker, type PodWorkerDeps } from './pod-worker.js';
 import type { StatusManager } from './status-manager.js';
 
 export interface PodManagerDeps {
@@ -15,6 +15,8 @@ export interface PodManagerDeps {
   syncer: PodSyncer;
   statuses: StatusManager;
   log: Logger;
+  /** Extra admit handlers for new pods (the eviction manager's). */
+  admit?: PodWorkerDeps['admit'];
 }
 
 /**
@@ -92,6 +94,7 @@ export class PodManager {
         client: this.deps.client,
         log: this.deps.log,
         onFinished: (id) => this.workers.delete(id),
+        admit: this.deps.admit,
       });
       this.workers.set(uid, w);
     }

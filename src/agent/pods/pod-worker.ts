@@ -4,7 +4,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import type { Logger } from '../../util/log.js';
 import { killGraceSeconds, type PodSyncer } from './pod-sync.js';
 import type { StatusManager } from './status-manager.js';
-import { admitPod } from './pod-admission.js';
+import { admitPod, type PodAdmission } from './pod-admission.js';
 import { evictedStatus } from '../eviction/eviction-message.js';
 import { rfc3339 } from '../../util/clock.js';
 
@@ -24,6 +24,8 @@ export interface PodWorkerDeps {
   log: Logger;
   /** The worker is finished: the pod is gone from the API and from the node. */
   onFinished(uid: string): void;
+  /** Admit handlers that run before the agent's own (the eviction manager's under node pressure). */
+  admit?: (pod: KubeObject) => PodAdmission;
 }
 
 const terminalPhases = ['Succeeded', 'Failed'];
@@ -146,7 +148,8 @@ export class PodWorker {
         this.dirty = true;
         return;
       }
-      const admission = admitPod(pod);
+      const early = this.deps.admit?.(pod);
+      const admission = early && !early.admit ? early : admitPod(pod);
       if (!admission.admit) {
         // Nothing was started: the pod is done as it stands.
         await statuses.set(pod, syncer.reject(pod, admission.reason, admission.message));
