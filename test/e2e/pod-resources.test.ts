@@ -261,6 +261,10 @@ describe('resources', () => {
     assert.equal(raw.kind, 'PodMetrics');
     assert.equal(raw.metadata.labels.app, 'spin');
     assert.match(raw.window, /^[\d.]+s$|^\d+m[\d.]+s$/);
+    // The resources as kubectl get sees them (discovery names, Table), as with metrics-server.
+    assert.match(await k.ok(['get', 'podmetrics', '-l', 'app=spin']), /^NAME\s+(CREATED AT|AGE)[^\n]*\nspinner\s/);
+    assert.match(await k.ok(['get', 'nodemetrics', node, '-o', 'jsonpath={.usage.memory}']), /^\d+(Ki|Mi)?$/);
+    assert.match((await k.run(['delete', 'podmetrics', 'spinner'])).stderr, /MethodNotAllowed|not supported|the server does not allow/);
     const missing = await k.run(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/nope`]);
     assert.match(missing.stderr, /NotFound|not found/);
   });
