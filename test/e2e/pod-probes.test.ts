@@ -147,6 +147,14 @@ describe('probes', () => {
     assert.match(await events('ready'), /^Unhealthy\s+Readiness probe failed: *$/m);
   });
 
+  test('an exec probe whose command does not exist fails with the runtime message', async () => {
+    await applyPod('nocmd', {
+      containers: [{ name: 'app', image, command: ['sh', '-c', politeLoop], readinessProbe: { exec: { command: ['no-such-tool'] }, periodSeconds: 1, timeoutSeconds: 5 } }],
+    });
+    await waitFor('the failure event', async () => /^Unhealthy\s+Readiness probe failed: OCI runtime exec failed: .*"no-such-tool": executable file not found in \$PATH: unknown$/m.test(await events('nocmd')));
+    assert.equal((await row('nocmd')).ready, '0/1');
+  });
+
   test('liveness (httpGet into the pod): a failing probe restarts the container, preStop runs before SIGTERM', async () => {
     await applyPod('live', {
       containers: [

@@ -18,7 +18,9 @@ export async function runProbeOnce(env: ActionEnv, target: ActionTarget, probe: 
     if (probe.exec) {
       const command = probe.exec.command ?? [];
       const r = await runInContainer(env, target, command, timeoutMs);
-      if (r.kind === 'notStarted') throw new ProbeError(r.message);
+      // A command that cannot start is a failed probe, worded as containerd reports it
+      // (`OCI runtime exec failed: exec failed: … executable file not found in $PATH: unknown`).
+      if (r.kind === 'notStarted') return { result: 'failure', output: `OCI runtime exec failed: ${r.message}: unknown` };
       if (r.kind === 'timedOut') return { result: 'failure', output: `command ${JSON.stringify(command.join(' '))} timed out` };
       return { result: r.exitCode === 0 ? 'success' : 'failure', output: r.output };
     }
