@@ -93,6 +93,8 @@ export class PodLifecycle {
     for (const s of [...sidecars].reverse()) {
       for (const c of running.filter((r) => containerName(r) === s.name)) await stop(c);
     }
+    // Nothing runs any more: no prober has work left (a finished pod is never synced again).
+    this.deps.probes?.removePod(pod.metadata.uid!);
   }
 
   forget(uid: string): void {
