@@ -1,3 +1,4 @@
+import { defaultPullPolicy } from '../../api/core/v1/pod-spec-defaults.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Clock } from '../../util/clock.js';
 import { invalidImageNameMessage } from '../images/image-ref.js';
@@ -24,9 +25,17 @@ export interface ContainerImageSpec {
 }
 
 /**
- * Makes a container's image present the kubelet's way: events Pulling / Pulled ("already
- * present on machine" when the policy allows the local copy), failures as ErrImagePull
- * with a per-image backoff that turns into ImagePullBackOff.
+ * Makes a container's image present the kubelet's way (its image manager's
+ * EnsureImageExists): the pull policy (`:latest` defaults to Always), the pod's pull-secret
+ * credentials looked up for each pull, events Pulling / Pulled ("already present on
+ * machine" when the policy allows the local copy), failures as ErrImagePull with a per-pod,
+ * per-image back-off (10 s doubling to 5 min) that turns into ImagePullBackOff — whose
+ * message repeats the last failure, as since Kubernetes 1.32 — while it runs. Every
+ * waiting reason is followed by the kubelet's `Failed` "Error: <reason>" event.
+ *
+ * @example
+ * const pulls = new ImagePulls(images, events, clock, (pod, image) => credentialsFor(pod, image));
+ * const info = await pulls.ensure(pod, { name: 'app', image: 'busybox:1.36' }); // or throws ImageNotReady
  */
 export class ImagePulls {
   private readonly backoff: Backoff;
@@ -57,7 +66,7 @@ export class ImagePulls {
 
   forgetPod(uid: string): void {
     this.backoff.resetPrefix(`${uid}/`);
-    for (const k of [...this.lastUpdate.keys()]) if (k.startsWith(`${uid}/`)) this.lastUpdate.delete(k);
+    for (const m of [this.lastUpdate, this.lastError]) for (const k of [...m.keys()]) if (k.startsWith(`${uid}/`)) m.delete(k);
   }
 
   async ensure(pod: KubeObject, c: ContainerImageSpec): Promise<ImageInfo> {
@@ -67,7 +76,7 @@ export class ImagePulls {
       this.events.container(pod, c, 'Warning', 'Failed', 'Error: InvalidImageName');
       throw new ImageNotReady('InvalidImageName', invalid);
     }
-    const policy = (c.imagePullPolicy ?? 'IfNotPresent') as PullPolicy;
+    const policy = (c.imagePullPolicy ?? defaultPullPolicy(c.image)) as PullPolicy;
     const present = await this.images.getImage(c.image).catch(() => undefined);
     if (present && policy !== 'Always') {
       this.events.container(pod, c, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
@@ -76,6 +85,7 @@ export class ImagePulls {
     if (!present && policy === 'Never') {
       const msg = `Container image "${c.image}" is not present with pull policy of Never`;
       this.events.container(pod, c, 'Warning', 'ErrImageNeverPull', msg);
+      this.events.container(pod, c, 'Warning', 'Failed', 'Error: ErrImageNeverPull');
       throw new ImageNotReady('ErrImageNeverPull', msg);
     }
     const key = this.key(pod, c);
@@ -94,6 +104,7 @@ export class ImagePulls {
       this.events.container(pod, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: ${info.size} bytes.`);
       this.backoff.reset(key);
       this.lastUpdate.delete(key);
+      this.lastError.delete(key);
       return info;
     } catch (err) {
       const now = this.clock.now();

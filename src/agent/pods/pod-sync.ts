@@ -68,6 +68,8 @@ export interface SyncOutcome {
   terminal: boolean;
   /** A backoff ends then; sync again. */
   retryAt?: number;
+  /** A container waits on an error (pull, config, crash back-off): the worker retries the pass soon. */
+  failed?: boolean;
 }
 
 type Waiting = { reason: string; message?: string };
@@ -195,7 +197,8 @@ export class PodSyncer {
       if (done && spec.containers.length > 0) terminal = true;
     }
     const observed = await this.observe(pod, terminal);
-    return { status: observed.status, terminal, retryAt };
+    const failed = [...spec.initContainers, ...spec.containers].some((c) => this.reasons.has(`${uid}/${c.name}`));
+    return { status: observed.status, terminal, retryAt, failed };
   }
 
   /**

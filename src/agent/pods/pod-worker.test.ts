@@ -8,7 +8,7 @@ import { PodWorker } from './pod-worker.js';
 import type { StatusManager } from './status-manager.js';
 
 /** A syncer that records what the worker asked of it (the worker's logic is under test, not the runtime). */
-function recorder(opts: { terminalAfter?: number } = {}) {
+function recorder(opts: { terminalAfter?: number; failed?: boolean } = {}) {
   const calls: string[] = [];
   let syncs = 0;
   let releaseKill: (() => void) | undefined;
@@ -17,7 +17,7 @@ function recorder(opts: { terminalAfter?: number } = {}) {
     sync: async () => {
       syncs++;
       calls.push('sync');
-      return { status: { phase: 'Running' }, terminal: opts.terminalAfter !== undefined && syncs >= opts.terminalAfter };
+      return { status: { phase: 'Running' }, terminal: opts.terminalAfter !== undefined && syncs >= opts.terminalAfter, failed: opts.failed };
     },
     kill: async (_pod: KubeObject, grace: number) => {
       calls.push(`kill:${grace}`);
@@ -44,7 +44,48 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('PodWorker', () => {
+  it('does not sync again for the status it wrote itself, but does for a spec or label change', async () => {
+    const r = recorder();
+    const w = new PodWorker(pod(), { syncer: r.syncer, statuses: r.statuses, client: r.client, log: silentLogger(), onFinished: () => undefined });
+    w.update(pod({ resourceVersion: '1' }));
+    await settle();
+    assert.deepEqual(r.calls, ['sync', 'status:Running']);
+    // The agent's own status write comes back from the watch: a new resourceVersion, new status.
+    w.update(pod({ resourceVersion: '2' }, { phase: 'Running', containerStatuses: [{ name: 'c', ready: true }] }));
+    await settle();
+    assert.deepEqual(r.calls, ['sync', 'status:Running'], 'a status-only update is no reason to sync');
+    assert.equal((w.current.metadata as { resourceVersion?: string }).resourceVersion, '2', 'the newest copy is still kept');
+    w.update({ ...pod({ resourceVersion: '3' }), spec: { terminationGracePeriodSeconds: 30, activeDeadlineSeconds: 5 } });
+    await settle();
+    assert.equal(r.calls.filter((c) => c === 'sync').length, 2, 'a spec change syncs');
+    w.update({ ...pod({ resourceVersion: '4', labels: { a: 'b' } }), spec: { terminationGracePeriodSeconds: 30, activeDeadlineSeconds: 5 } });
+    await settle();
+    assert.equal(r.calls.filter((c) => c === 'sync').length, 3, 'a label change syncs');
+    w.wake();
+    await settle();
+    assert.equal(r.calls.filter((c) => c === 'sync').length, 4, 'a wake (container exit, probe, volume) syncs');
+    w.stop();
+  });
+
+  it('retries a failed sync after a back-off, with no update to wake it', async () => {
+    const r = recorder({ failed: true });
+    const w = new PodWorker(pod(), { syncer: r.syncer, statuses: r.statuses, client: r.client, log: silentLogger(), onFinished: () => undefined });
+    w.update(pod());
+    await settle();
+    assert.deepEqual(r.calls, ['sync', 'status:Running']);
+    await until(() => r.calls.filter((c) => c === 'sync').length >= 2, 'the retry of the failed sync');
+    w.stop();
+  });
+
   it('syncs, then on deletion kills with the grace period, reports, and deletes the API object', async () => {
     const r = recorder();
     let finished = false;

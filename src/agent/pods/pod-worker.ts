@@ -7,6 +7,7 @@ import type { StatusManager } from './status-manager.js';
 import { admitPod, type PodAdmission } from './pod-admission.js';
 import { evictedStatus } from '../eviction/eviction-message.js';
 import { rfc3339 } from '../../util/clock.js';
+import { needsSync, RetrySchedule } from './sync-triggers.js';
 
 /**
  * Where a pod worker is: running the pod, stopping it (the grace period can only shrink),
@@ -26,13 +27,17 @@ export interface PodWorkerDeps {
   onFinished(uid: string): void;
   /** Admit handlers that run before the agent's own (the eviction manager's under node pressure). */
   admit?: (pod: KubeObject) => PodAdmission;
+  /** When to look again after a pass (tests pass one with a fixed random source). */
+  schedule?: RetrySchedule;
 }
 
 const terminalPhases = ['Succeeded', 'Failed'];
 
 /**
- * One pod's serialized worker, the kubelet's pod worker: every change to the pod (API
- * update, container exit, backoff timer) schedules one more pass; passes never overlap;
+ * One pod's serialized worker, the kubelet's pod worker: a real change schedules one more
+ * pass — the spec or deletion from the API (not the status the agent wrote itself, see
+ * `needsSync`), a container exit, a probe result, a volume getting ready — and so do the
+ * retry of a failed pass and the periodic resync (`RetrySchedule`). Passes never overlap;
  * only the newest pod object is kept, but a pending termination is never dropped, and a
  * terminated pod never starts again.
  */
@@ -43,15 +48,21 @@ export class PodWorker {
   private dirty = false;
   private timer?: NodeJS.Timeout;
   private killTimer?: NodeJS.Timeout;
-  private failures = 0;
   private reportedCreating = false;
+  /** Whether any pass was asked for yet (the first copy of the pod always is). */
+  private kicked = false;
+  private readonly schedule: RetrySchedule;
+  /** The status the last pass reported, to tell a changed waiting reason from a repeat. */
+  private lastReported = '';
   /** Set when the node evicts the pod: the final status says so. */
   private eviction?: { message: string };
 
   constructor(
     private pod: KubeObject,
     private readonly deps: PodWorkerDeps,
-  ) {}
+  ) {
+    this.schedule = deps.schedule ?? new RetrySchedule();
+  }
 
   get uid(): string {
     return this.pod.metadata.uid!;
@@ -67,9 +78,11 @@ export class PodWorker {
 
   /** A newer version of the pod from the API. */
   update(pod: KubeObject): void {
+    const changed = !this.kicked || needsSync(this.pod, pod);
     this.pod = pod;
     if (pod.metadata.deletionTimestamp) this.terminate(killGraceSeconds(pod));
-    this.kick();
+    // The agent's own status writes come back as updates too: they are kept, not synced on.
+    if (changed) this.kick();
   }
 
   /** The pod is gone from the API (deleted, maybe forcibly): stop it and clean up. */
@@ -87,7 +100,7 @@ export class PodWorker {
     this.kick();
   }
 
-  /** Something changed on the node (a container exited). */
+  /** Something changed on the node (a container exited, a probe result, a volume got ready). */
   wake(): void {
     this.kick();
   }
@@ -112,6 +125,7 @@ export class PodWorker {
   }
 
   private kick(): void {
+    this.kicked = true;
     this.dirty = true;
     if (!this.running) void this.loop();
   }
@@ -124,17 +138,22 @@ export class PodWorker {
         clearTimeout(this.timer);
         try {
           await this.step();
-          this.failures = 0;
+          this.schedule.succeeded();
         } catch (err) {
-          this.failures++;
-          const delay = Math.min(30_000, 500 * 2 ** (this.failures - 1));
+          const delay = this.schedule.afterError();
           this.deps.log.warn({ err, pod: `${this.pod.metadata.namespace}/${this.pod.metadata.name}`, retryMs: delay }, 'pod sync failed');
-          this.timer = setTimeout(() => this.kick(), delay);
+          this.later(delay);
         }
       }
     } finally {
       this.running = false;
     }
+  }
+
+  private later(delayMs: number): void {
+    clearTimeout(this.timer);
+    // The agent's servers keep the process alive; a pending resync alone should not.
+    this.timer = setTimeout(() => this.kick(), delayMs).unref();
   }
 
   private async step(): Promise<void> {
@@ -168,8 +187,11 @@ export class PodWorker {
       if (outcome.terminal) {
         this.phase = { kind: 'terminating', graceSeconds: 1 };
         this.dirty = true;
-      } else if (outcome.retryAt !== undefined) {
-        this.timer = setTimeout(() => this.kick(), Math.max(0, outcome.retryAt - Date.now()) + 50);
+      } else {
+        const reported = JSON.stringify(outcome.status);
+        const statusChanged = reported !== this.lastReported;
+        this.lastReported = reported;
+        this.later(this.schedule.after({ failed: outcome.failed ?? false, retryAt: outcome.retryAt, statusChanged }, Date.now()));
       }
       return;
     }
