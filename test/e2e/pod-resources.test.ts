@@ -6,63 +6,27 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir, totalmem } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { resetNode } from '../../src/agent/reset/reset.js';
 import { detectCgroupLayout } from '../../src/agent/runtime/cgroups.js';
 import { v1Hierarchy } from '../../src/agent/stats/cgroup-usage.js';
 import { lowestOomScoreAdj } from '../../src/agent/runtime/oom-score.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { waitFor } from '../support/wait-for.js';
 
 const tag = randomBytes(3).toString('hex');
-const node = `k8ts-res-${tag}`;
-const cgroupRoot = `/k8ts-res-${tag}`;
-const runtimeRoot = `/run/k8ts-res-${tag}`;
 const layout = detectCgroupLayout();
-const agentArgs = (name: string, cg: string, rt: string) => ['--node-name', name, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cg, '--runtime-root', rt];
 
-let registry: TestRegistry;
+let n: AgentNode;
+let node: string;
+let cgroupRoot: string;
 let image: string;
-let dataDir: string;
-let server: TestServer;
 let k: Kubectl;
-const claims: ReturnType<typeof claimTestResources>[] = [];
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function getPod(name: string): Promise<Record<string, any> | undefined> {
-  const r = await server.request('GET', `/api/v1/namespaces/default/pods/${name}`);
-  return r.status === 200 ? JSON.parse(r.body) : undefined;
-}
-
-async function applyPod(spec: Record<string, unknown>): Promise<void> {
-  await k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', ...spec }) });
-}
-
-async function running(name: string): Promise<Record<string, any>> {
-  return waitFor(`${name} Running`, async () => {
-    const p = await getPod(name);
-    return p?.status?.phase === 'Running' ? p : undefined;
-  });
-}
+const getPod = (name: string) => n.pod(name);
+const applyPod = (spec: Record<string, unknown>) => n.applyPod(spec);
+const running = (name: string) => n.running(name);
 
 /** A cgroup file of a pod, read from the host's cgroupfs. */
 function cgroupFile(controller: string, path: string, file: string): string {
@@ -82,40 +46,14 @@ function millicores(cell: string): number {
 }
 
 before(async () => {
-  await reapStaleTestEnvs();
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-res-'));
-  claims.push(claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `res-${tag}`));
-  registry = await startRegistry();
-  claims[0]!.addProcess(registry.pid, 'docker-registry');
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
-  server = await startK8ts({
-    dataDir,
-    agent: true,
-    extraArgs: [
-      ...agentArgs(node, cgroupRoot, runtimeRoot),
-      ...['--kube-reserved', 'cpu=100m,memory=256Mi', '--system-reserved', 'memory=128Mi', '--pod-pids-limit', '1024'],
-    ],
+  n = await startAgentNode({
+    name: `res-${tag}`,
+    extraArgs: ['--kube-reserved', 'cpu=100m,memory=256Mi', '--system-reserved', 'memory=128Mi', '--pod-pids-limit', '1024'],
   });
-  k = new Kubectl('1.33', server.kubeconfig);
-  await waitFor('node Ready', async () => /\bReady\b/.test(await k.ok(['get', 'node', node])));
+  ({ nodeName: node, cgroupRoot, image, k } = n);
 });
 
-after(async () => {
-  const steps: (() => unknown)[] = [
-    () => server?.stop(),
-    () => dataDir && resetNode({ dataDir, removeData: true }),
-    () => registry?.stop(),
-    ...claims.map((c) => () => c.release()),
-  ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+after(() => n?.stop());
 
 describe('resources', () => {
   test('allocatable is capacity minus --kube-reserved, --system-reserved and the hard eviction threshold', async () => {
@@ -273,29 +211,13 @@ describe('resources', () => {
 describe('node pressure', () => {
   // A second server whose hard threshold (memory.available<100Ti) is always met: the real
   // memory reading reports pressure without exhausting anything.
-  const name = `${node}-p`;
-  let dir2: string;
-  let server2: TestServer | undefined;
+  let n2: AgentNode | undefined;
 
-  after(async () => {
-    for (const step of [() => server2?.stop(), () => dir2 && resetNode({ dataDir: dir2, removeData: true })]) {
-      try {
-        await step();
-      } catch (err) {
-        console.error('cleanup step failed:', err);
-      }
-    }
-  });
+  after(() => n2?.stop());
 
   test('MemoryPressure, the memory-pressure taint, and eviction of the BestEffort pod first (Failed, Evicted)', async () => {
-    dir2 = mkdtempSync(join(tmpdir(), 'k8ts-e2e-res-p-'));
-    claims.push(claimTestResources({ dir: dir2, root: `${runtimeRoot}-p`, cgroupRoot: `${cgroupRoot}-p`, podsDir: join(dir2, 'agent', 'pods') }, `res-${tag}-p`));
-    server2 = await startK8ts({
-      dataDir: dir2,
-      agent: true,
-      extraArgs: [...agentArgs(name, `${cgroupRoot}-p`, `${runtimeRoot}-p`), '--eviction-hard', 'memory.available<100Ti', '--eviction-pressure-transition-period', '30s'],
-    });
-    const k2 = new Kubectl('1.33', server2.kubeconfig);
+    n2 = await startAgentNode({ name: `res-${tag}-p`, images: n, extraArgs: ['--eviction-hard', 'memory.available<100Ti', '--eviction-pressure-transition-period', '30s'] });
+    const { nodeName: name, k: k2 } = n2;
     await waitFor('MemoryPressure=True', async () => {
       const n = JSON.parse(await k2.ok(['get', 'node', name, '-o', 'json']));
       return n.status.conditions.find((c: any) => c.type === 'MemoryPressure')?.status === 'True';
