@@ -1,7 +1,8 @@
 // Images on a real node, as a user meets them with the real kubectl: pods pull from a local
 // docker-registry (plain, and one with htpasswd basic auth through imagePullSecrets), run an
 // image loaded with `k8ts image import`, resolve `docker.io/library/NAME:TAG` through a
-// registries.yaml mirror, and report a missing image as ErrImagePull, then ImagePullBackOff.
+// registries.yaml mirror, and report a missing image as ErrImagePull, then ImagePullBackOff —
+// one BackOff event whose count grows, not a burst — until the image is pushed and the pod runs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -31,6 +32,7 @@ let server: TestServer | undefined;
 let dataDir: string | undefined;
 let claim: { release(): Promise<void> } | undefined;
 let k: Kubectl;
+let busybox: Awaited<ReturnType<typeof buildBusyboxImage>>;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -63,7 +65,7 @@ before(async () => {
   await reapStaleTestEnvs();
   dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-images-'));
   claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-img-${tag}`);
-  const busybox = await buildBusyboxImage();
+  busybox = await buildBusyboxImage();
   [registry, secured] = await Promise.all([startRegistry(), startRegistry({ htpasswd: [user] })]);
   await pushImage(registry.url, 'k8ts/busybox', 'test', busybox);
   await pushImage(registry.url, 'library/k8ts-mirrored', '1.0', busybox);
@@ -149,6 +151,27 @@ describe('images on a node', () => {
     assert.match(describe, /Reason:\s+(ErrImagePull|ImagePullBackOff)/);
     assert.match(describe, new RegExp(`Failed to pull image "${image.replace(/[.]/g, '\\.')}": .*not found`));
     assert.match(describe, new RegExp(`Back-off pulling image "${image.replace(/[.]/g, '\\.')}"`));
+
+    // Repeats are one event with a growing count, as Kubernetes' event correlator makes them.
+    type Ev = { reason: string; message: string; count?: number; type: string };
+    const events = async () => (JSON.parse(await k.ok(['get', 'events', '--field-selector', 'involvedObject.name=missing', '-o', 'json'])) as { items: Ev[] }).items;
+    const backOff = await waitFor('a BackOff event counted more than once', async () => {
+      const list = (await events()).filter((e) => e.reason === 'BackOff');
+      return list.length === 1 && (list[0]!.count ?? 1) > 1 ? list : undefined;
+    }).catch(async (err: Error) => {
+      throw new Error(`${err.message}:\n${JSON.stringify((await events()).map((e) => [e.reason, e.count, e.message]))}`);
+    });
+    assert.equal(backOff[0]!.type, 'Normal');
+    assert.equal(backOff[0]!.message, `Back-off pulling image "${image}"`);
+    const pulls = (await events()).filter((e) => e.reason === 'Pulling');
+    assert.equal(pulls.length, 1, 'each pull attempt repeats the one Pulling event');
+
+    // The image appears in the registry: the next attempt after the back-off pulls it and the pod runs.
+    await pushImage(registry!.url, 'k8ts/missing', '1', busybox);
+    await waitRunning('missing');
+    const described = await k.ok(['describe', 'pod', 'missing']);
+    for (const reason of ['Pulling', 'Pulled', 'Created', 'Started']) assert.match(described, new RegExp(`Normal\\s+${reason}\\s`), `${reason} in:\n${described}`);
+    assert.match(described, new RegExp(`Successfully pulled image "${image.replace(/[.]/g, '\\.')}" in `));
     await k.ok(['delete', 'pod', 'missing', '--grace-period=1']);
   });
 });
