@@ -234,6 +234,32 @@ describe('lifecycle hooks', () => {
   });
 });
 
+describe('preStop httpGet', () => {
+  test('deleting a pod first calls its preStop URL, then stops it', async () => {
+    await applyPod('bye', {
+      containers: [
+        {
+          name: 'web',
+          image,
+          command: ['sh', '-c', 'mkdir -p /www && echo bye > /www/bye && exec httpd -f -vv -p 8080 -h /www'],
+          lifecycle: { preStop: { httpGet: { path: '/bye', port: 8080 } } },
+        },
+      ],
+    });
+    await waitFor('bye Running', async () => (await row('bye')).status === 'Running');
+    // `logs -f` follows the container to its end; the request log line must come before it.
+    const logs = spawn(kubectlBinary('1.33'), ['--kubeconfig', server.kubeconfig, '--cache-dir', k.cacheDir, 'logs', '-f', 'bye'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.add(logs);
+    let text = '';
+    logs.stdout!.setEncoding('utf8').on('data', (d: string) => (text += d));
+    await new Promise((r) => setTimeout(r, 500));
+    await k.ok(['delete', 'pod', 'bye', '--wait=false']);
+    await waitFor('the preStop request in the log', async () => text.includes('/bye'));
+    logs.kill('SIGTERM');
+    children.delete(logs);
+  });
+});
+
 describe('init containers', () => {
   test('an init container waiting for a file: Init:0/1, then Running', async () => {
     const watch = watchPods();
