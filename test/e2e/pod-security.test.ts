@@ -5,47 +5,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resetNode } from '../../src/agent/reset/reset.js';
 import { hostAppArmorEnabled } from '../../src/agent/pods/apparmor-admission.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { waitFor } from '../support/wait-for.js';
 
 const tag = randomBytes(3).toString('hex');
-const node = `k8ts-e2e-${tag}`;
-const cgroupRoot = `/k8ts-e2e-${tag}`;
-const runtimeRoot = `/run/k8ts-e2e-${tag}`;
 
-let registry: TestRegistry;
+let n: AgentNode;
+let node: string;
 let image: string;
 let dataDir: string;
-let server: TestServer;
 let k: Kubectl;
-const claims: ReturnType<typeof claimTestResources>[] = [];
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function apply(obj: Record<string, unknown>): Promise<void> {
-  await k.ok(['apply', '-f', '-'], { input: JSON.stringify(obj) });
-}
+const apply = (obj: Record<string, unknown>) => n.apply(obj);
 
 const sleeper = (name: string, securityContext?: Record<string, unknown>) => ({ name, image, command: ['sleep', '3600'], ...(securityContext ? { securityContext } : {}) });
 
@@ -63,32 +37,11 @@ async function exec(pod: string, container: string, ...cmd: string[]) {
 }
 
 before(async () => {
-  await reapStaleTestEnvs();
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-security-'));
-  claims.push(claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-${tag}`));
-  registry = await startRegistry();
-  claims[0]!.addProcess(registry.pid, 'docker-registry');
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
-  server = await startK8ts({
-    dataDir,
-    agent: true,
-    extraArgs: ['--node-name', node, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot],
-  });
-  k = new Kubectl('1.33', server.kubeconfig);
-  await waitFor('node Ready', async () => / Ready /.test(await k.ok(['get', 'nodes', '--no-headers'])));
+  n = await startAgentNode({ name: `e2e-${tag}` });
+  ({ nodeName: node, image, dataDir, k } = n);
 });
 
-after(async () => {
-  const steps: (() => unknown)[] = [() => server?.stop(), () => dataDir && resetNode({ dataDir, removeData: true }), () => registry?.stop(), ...claims.map((c) => () => c.release())];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+after(() => n?.stop());
 
 describe('security context', () => {
   test('runAsUser, readOnlyRootFilesystem, dropped NET_RAW and NET_BIND_SERVICE, RuntimeDefault seccomp', async () => {
