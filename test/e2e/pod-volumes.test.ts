@@ -6,49 +6,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resetNode } from '../../src/agent/reset/reset.js';
 import { runCommand } from '../../src/agent/runtime/command.js';
 import { mountPoints } from '../../src/agent/runtime/overlay.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { waitFor } from '../support/wait-for.js';
 
 const tag = randomBytes(3).toString('hex');
-const node = `k8ts-e2e-vol-${tag}`;
-const cgroupRoot = `/k8ts-e2e-vol-${tag}`;
-const runtimeRoot = `/run/k8ts-e2e-vol-${tag}`;
 
-let registry: TestRegistry;
+let n: AgentNode;
 let image: string;
 let dataDir: string;
 let hostDir: string;
-let server: TestServer;
 let k: Kubectl;
-const claims: ReturnType<typeof claimTestResources>[] = [];
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function apply(obj: Record<string, unknown>): Promise<void> {
-  await k.ok(['apply', '-f', '-'], { input: JSON.stringify(obj) });
-}
+const apply = (obj: Record<string, unknown>) => n.apply(obj);
 
 function pod(name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { test: 'volumes', ...labels } }, spec: { terminationGracePeriodSeconds: 1, ...spec } };
@@ -56,11 +30,9 @@ function pod(name: string, spec: Record<string, unknown>, labels: Record<string,
 
 const sleeper = (name: string, extra: Record<string, unknown> = {}) => ({ name, image, command: ['sleep', '3600'], ...extra });
 
+/** Running with every container ready. */
 async function running(name: string): Promise<void> {
-  await waitFor(`${name} Running`, async () => {
-    const p = JSON.parse(await k.ok(['get', 'pod', name, '-o', 'json']));
-    return p.status.phase === 'Running' && (p.status.containerStatuses ?? []).every((c: any) => c.ready);
-  });
+  await n.running(name, { ready: true });
 }
 
 const exec = (pod: string, cmd: string, container?: string) => k.ok(['exec', pod, ...(container ? ['-c', container] : []), '--', 'sh', '-c', cmd]);
@@ -70,37 +42,15 @@ async function events(name: string): Promise<string> {
 }
 
 before(async () => {
-  await reapStaleTestEnvs();
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-vol-'));
+  n = await startAgentNode({ name: `e2e-vol-${tag}` });
+  ({ image, dataDir, k } = n);
   hostDir = join(dataDir, 'host');
   mkdirSync(hostDir);
-  claims.push(claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-vol-${tag}`));
-  registry = await startRegistry();
-  claims[0]!.addProcess(registry.pid, 'docker-registry');
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
-  server = await startK8ts({ dataDir, agent: true, extraArgs: ['--node-name', node, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot] });
-  k = new Kubectl('1.33', server.kubeconfig);
-  await waitFor('node Ready', async () => / Ready /.test(await k.ok(['get', 'nodes', '--no-headers'])));
   // Pods need the default service account and the root CA ConfigMap for their API token.
   await waitFor('default service account', async () => (await k.run(['get', 'serviceaccount', 'default'])).code === 0);
 });
 
-after(async () => {
-  const steps: (() => unknown)[] = [
-    () => server?.stop(),
-    () => dataDir && resetNode({ dataDir, removeData: true }),
-    () => registry?.stop(),
-    ...claims.map((c) => () => c.release()),
-  ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+after(() => n?.stop());
 
 describe('configMap', () => {
   test('as env and as files; an edit reaches the running pod, a subPath mount keeps the old content', async () => {
@@ -285,9 +235,9 @@ describe('agent restart', () => {
     const volDir = join(dataDir, 'agent', 'pods', p.metadata.uid, 'volumes');
     const mountsBefore = (await mountPoints()).filter((m) => m.startsWith(volDir)).sort();
     const containerBefore = p.status.containerStatuses[0].containerID;
-    await server.kill9();
-    server = await startK8ts({ dataDir, agent: true, extraArgs: ['--node-name', node, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot] });
-    k = new Kubectl('1.33', server.kubeconfig);
+    await n.server.kill9();
+    await n.restart();
+    k = n.k;
     await running('cm');
     await k.ok(['patch', 'configmap', 'app', '--type=merge', '-p', '{"data":{"app.properties":"color=red\\n"}}']);
     await waitFor('update after restart', async () => (await exec('cm', 'cat /etc/app/app.properties')) === 'color=red\n', 60_000);
@@ -318,7 +268,7 @@ describe('cleanup', () => {
 
   test('k8ts reset unmounts every volume of the pods left running', async () => {
     assert.ok((await mountPoints()).some((m) => m.startsWith(join(dataDir, 'agent', 'pods'))));
-    await server.stop();
+    await n.server.stop();
     await resetNode({ dataDir, removeData: false });
     assert.equal((await mountPoints()).some((m) => m.startsWith(dataDir)), false);
   });
