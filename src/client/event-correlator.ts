@@ -61,11 +61,12 @@ function objectKeyParts(e: KubeObject): string[] {
 
 /**
  * Kubernetes' EventCorrelator for core/v1 events, in three steps:
- * a per-object token bucket drops floods; similar events (same object, type and reason) with
+ * similar events (same object, type and reason) with
  * more than 10 distinct messages inside 10 minutes collapse into one
  * "(combined from similar events): …" event; and an event identical to one already written
  * (same object, field path, type, reason, message, within 10 minutes) bumps that event's
- * `count` and `lastTimestamp` instead of creating another.
+ * `count` and `lastTimestamp` instead of creating another; last, a per-object token bucket
+ * drops floods (a dropped repeat still counts toward the next bump).
  */
 export class EventCorrelator {
   private readonly similar = new Lru<{ messages: Set<string>; lastMs: number }>(cacheSize);
@@ -76,7 +77,6 @@ export class EventCorrelator {
 
   correlate(event: KubeObject): Correlation {
     const now = this.clock.now();
-    if (!this.takeToken(objectKeyParts(event).join('\u0000'), now)) return { action: 'drop' };
     const aggregateKey = [...objectKeyParts(event), field(event, 'type'), field(event, 'reason')].join('\u0000');
     let key = [...objectKeyParts(event), field(event.involvedObject, 'fieldPath'), field(event, 'type'), field(event, 'reason'), field(event, 'message')].join('\u0000');
     let out = event;
@@ -92,7 +92,14 @@ export class EventCorrelator {
       key = aggregateKey;
     }
     const prev = this.seen.get(key);
-    if (prev && now - prev.lastSeenMs <= aggregationWindowMs) {
+    const repeat = prev !== undefined && now - prev.lastSeenMs <= aggregationWindowMs;
+    if (!this.takeToken(objectKeyParts(event).join('\u0000'), now)) {
+      // Kubernetes counts a repeat before its spam filter drops it: the next bump that is
+      // written carries the true count ("x40 over 20m"), not the number of writes.
+      if (repeat) this.seen.set(key, { ...prev, count: prev.count + 1, lastSeenMs: now });
+      return { action: 'drop' };
+    }
+    if (repeat) {
       return { action: 'bump', key, event: out, name: prev.name, count: prev.count + 1, firstTimestamp: prev.firstTimestamp };
     }
     return { action: 'create', key, event: out };

@@ -88,6 +88,22 @@ test('a flood about one object is rate limited', async () => {
   assert.equal((await events('flood')).length, 25);
 });
 
+test('repeats dropped by the rate limit still count: the next written bump carries the true count', async () => {
+  const r = new EventRecorder(t.catalog, { component: 'kubelet' }, t.clock);
+  const obj = deployment('looping');
+  for (let i = 0; i < 25; i++) r.event(obj, 'Normal', `Reason${i}`, 'x');
+  for (let i = 0; i < 3; i++) r.event(obj, 'Normal', 'Reason0', 'x');
+  await r.flush();
+  const first = (await events('looping')).find((e) => e.reason === 'Reason0');
+  assert.equal(first?.count, 1, 'the bucket was empty: the repeats were not written');
+  t.clock.advance(5 * 60_000);
+  r.event(obj, 'Normal', 'Reason0', 'x');
+  await r.flush();
+  const list = (await events('looping')).filter((e) => e.reason === 'Reason0');
+  assert.equal(list.length, 1);
+  assert.equal(list[0]!.count, 5);
+});
+
 test('events about cluster-scoped objects go to the default namespace', async () => {
   const r = new EventRecorder(t.catalog, { component: 'node-controller' }, t.clock);
   r.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n9', uid: 'n9' } }, 'Normal', 'RegisteredNode', 'Node n9 event: Registered Node n9 in Controller');
