@@ -161,7 +161,7 @@ export class Agent {
     const services = new Informer(restListWatch(deps.client, '/api/v1/services'), deps.log);
     await services.start();
     this.services = services;
-    const volumes = startAgentVolumes({ client: deps.client, podsDir: dirs.pods, allocatable: () => facts.allocatable, clock, log: deps.log });
+    const volumes = startAgentVolumes({ client: deps.client, podsDir: dirs.pods, allocatable: () => facts.allocatable, host: runtime.host, clock, log: deps.log });
     this.volumes = volumes;
     const events = new PodEvents(recorder);
     // Probes dial pod IPs from the node's network namespace (--node-netns, else the agent's own).

@@ -7,6 +7,7 @@ import type { NodeNetworking } from '../../network/node-networking.js';
 import type { Logger } from '../../util/log.js';
 import { defaultNodeNetworkFlags, type NodeNetworkFlags } from './node-network-config.js';
 import type { PodNetwork } from './pod-network.js';
+import { HostExec } from '../runtime/host-exec.js';
 
 /** What an agent recorded about its node networking, for `k8ts reset`. */
 export interface NodeNetworkRecord {
@@ -62,6 +63,7 @@ export function nodeNetworkHook(opts: NodeNetworkHookOptions): NodeNetworkHook {
   const flags = { ...defaultNodeNetworkFlags, ...opts.flags };
   let networking: NodeNetworking | undefined;
   let stopped = false;
+  let exec: HostExec | undefined;
   const record = (r: NodeNetworkRecord) => writeFile(nodeNetworkRecordPath(opts.dataDir), JSON.stringify(r, null, 2));
   return {
     async network() {
@@ -81,7 +83,8 @@ export function nodeNetworkHook(opts: NodeNetworkHookOptions): NodeNetworkHook {
         nodeName: opts.nodeName,
         client: opts.client,
         dataDir: opts.dataDir,
-        host: new HostCommands(flags.nodeNetns),
+        // CNI plugins, ip and nft run through a small shell helper, not forks of the agent.
+        host: new HostCommands(flags.nodeNetns, (exec = new HostExec(join(opts.dataDir, 'net-exec')))),
         disable,
         log: opts.log.child({ component: 'node-network' }),
         ...(flags.clusterCIDR ? { clusterCIDR: flags.clusterCIDR } : {}),
@@ -100,6 +103,7 @@ export function nodeNetworkHook(opts: NodeNetworkHookOptions): NodeNetworkHook {
       stopped = true;
       await networking?.stop();
       networking = undefined;
+      exec?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandError } from './command.js';
 
@@ -20,9 +20,10 @@ export function shellQuote(arg: string): string {
 }
 
 /**
- * The helper's loop: each input line is `ID<TAB>command`; the command runs in a background
- * subshell with its output in `<dir>/ID.out|err`, and `ID STATUS` is written back when it ends
- * (the inner subshell keeps an `exit` in the command from skipping the report).
+ * The helper's loop: each input line is `ID<TAB>MODE<TAB>command`; the command runs in a
+ * background subshell with its output in `<dir>/ID.out|err` (MODE `o`: stdout kept) and its
+ * stdin from `<dir>/ID.in` (MODE `i`), and `ID STATUS` is written back when it ends (the inner
+ * subshell keeps an `exit` in the command from skipping the report).
  */
 const helperScript = `d="$1"
 while IFS= read -r line; do
@@ -30,14 +31,28 @@ while IFS= read -r line; do
   rest=\${line#*\t}
   mode=\${rest%%\t*}
   cmd=\${rest#*\t}
-  if [ "$mode" = o ]; then out="$d/$id.out"; else out=/dev/null; fi
-  ( ( eval "$cmd" ) >"$out" 2>"$d/$id.err" </dev/null; echo "$id $?" ) &
+  case "$mode" in *o*) out="$d/$id.out" ;; *) out=/dev/null ;; esac
+  case "$mode" in *i*) in="$d/$id.in" ;; *) in=/dev/null ;; esac
+  ( ( eval "$cmd" ) >"$out" 2>"$d/$id.err" <"$in"; echo "$id $?" ) &
 done`;
+
+/** Something that runs one-line shell commands and reports how they ended (HostExec). */
+export interface ShellRunner {
+  exec(command: string, opts?: { output?: boolean; input?: string }): Promise<ShellResult>;
+}
+
+/** How a command ended: its status and what it printed (stdout only when kept). */
+export interface ShellResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 interface Pending {
   argv: string;
   output: boolean;
-  resolve(v: { stdout: string; stderr: string }): void;
+  input: boolean;
+  resolve(v: ShellResult): void;
   reject(err: Error): void;
 }
 
@@ -52,7 +67,7 @@ interface Pending {
  * await host.run(['ip', 'netns', 'add', 'k8ts-abc']);
  * await host.shell('mount -t overlay overlay -o … /rootfs && mkfifo /out /err');
  */
-export class HostExec {
+export class HostExec implements ShellRunner {
   private proc?: ChildProcess;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
@@ -109,25 +124,37 @@ export class HostExec {
     const stdout = p.output ? readOr(out) : '';
     const stderr = p.output || code !== 0 ? readOr(err) : '';
     if (p.output) rmSync(out, { force: true });
+    if (p.input) rmSync(join(this.dir, `${id}.in`), { force: true });
     rmSync(err, { force: true });
-    if (code === 0) p.resolve({ stdout, stderr });
-    else p.reject(new CommandError([p.argv], code, stderr || stdout));
+    p.resolve({ code, stdout, stderr });
+  }
+
+  /**
+   * Runs a shell command line (already quoted) and resolves how it ended, whatever its status.
+   * `output: false` discards stdout; `input` is what the command reads on stdin.
+   */
+  exec(command: string, opts: { output?: boolean; input?: string } = {}): Promise<ShellResult> {
+    if (command.includes('\n')) return Promise.reject(new Error('commands must be one line'));
+    const proc = this.helper();
+    const id = ++this.seq;
+    const output = opts.output ?? true;
+    const input = opts.input !== undefined;
+    if (input) writeFileSync(join(this.dir, `${id}.in`), opts.input!, { mode: 0o600 });
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.setRef(true);
+      this.pending.set(id, { argv: command, output, input, resolve, reject });
+      proc.stdin!.write(`${id}\t${output ? 'o' : 'e'}${input ? 'i' : ''}\t${command}\n`);
+    });
   }
 
   /**
    * Runs a shell command line (already quoted); rejects with CommandError (with stderr) on a
    * non-zero status. `output: false` discards stdout (most host commands print nothing useful).
    */
-  shell(command: string, opts: { output?: boolean } = {}): Promise<{ stdout: string; stderr: string }> {
-    if (command.includes('\n')) return Promise.reject(new Error('commands must be one line'));
-    const proc = this.helper();
-    const id = ++this.seq;
-    const output = opts.output ?? true;
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.setRef(true);
-      this.pending.set(id, { argv: command, output, resolve, reject });
-      proc.stdin!.write(`${id}\t${output ? 'o' : 'e'}\t${command}\n`);
-    });
+  async shell(command: string, opts: { output?: boolean } = {}): Promise<{ stdout: string; stderr: string }> {
+    const r = await this.exec(command, opts);
+    if (r.code !== 0) throw new CommandError([command], r.code, r.stderr || r.stdout);
+    return { stdout: r.stdout, stderr: r.stderr };
   }
 
   /** Runs one program with arguments. */

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from './command.js';
 import { shellQuote } from './host-exec.js';
-import { unmount } from './overlay.js';
+import { isMounted, unmount } from './overlay.js';
 
 /**
  * The IPC a pod's containers share, as under a pause container: one IPC namespace (System V
@@ -44,14 +44,13 @@ export function podIpcPaths(podDir: string): PodIpc {
  */
 export async function ensurePodIpc(host: Host, podDir: string): Promise<PodIpc> {
   const ipc = podIpcPaths(podDir);
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
   const steps: string[] = [];
   // Files and folders from here; only what needs privileges forks (two execs for a new pod).
-  if (!mounts.includes(` ${ipc.ns} `)) {
+  if (!(await isMounted(ipc.ns))) {
     writeFileSync(ipc.ns, '');
     steps.push(`unshare --ipc=${shellQuote(ipc.ns)} true`);
   }
-  if (!mounts.includes(` ${ipc.shm} `)) {
+  if (!(await isMounted(ipc.shm))) {
     mkdirSync(ipc.shm, { recursive: true });
     steps.push(`mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=65536k shm ${shellQuote(ipc.shm)}`);
   }

@@ -99,7 +99,8 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly exitHandlers: ((info: ContainerInfo) => void)[] = [];
   private pollTimer?: NodeJS.Timeout;
   private closed = false;
-  private readonly host: Host;
+  /** Where host commands run: the runtime's command helper (volumes share it). */
+  readonly host: Host;
   private readonly ownHost?: HostExec;
 
   constructor(private readonly opts: RuncRuntimeOptions) {

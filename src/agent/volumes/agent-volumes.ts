@@ -1,3 +1,4 @@
+import type { Host } from '../runtime/command.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
@@ -12,6 +13,8 @@ export interface AgentVolumesOptions {
   allocatable: () => Record<string, string>;
   /** fsGroup ownership, if the security context brings its own. */
   ownership?: OwnershipHook;
+  /** Where mount commands run (the runtime's command helper). */
+  host?: Host;
   clock: Clock;
   log: Logger;
 }
@@ -28,7 +31,7 @@ export interface AgentVolumesOptions {
  */
 export function startAgentVolumes(opts: AgentVolumesOptions): { manager: VolumeManager; stop(): void } {
   const sources = new ApiVolumeSources(opts.client, opts.log);
-  const manager = new VolumeManager({ podsDir: opts.podsDir, sources, allocatable: opts.allocatable, ownership: opts.ownership, clock: opts.clock, log: opts.log });
+  const manager = new VolumeManager({ podsDir: opts.podsDir, sources, allocatable: opts.allocatable, ownership: opts.ownership, host: opts.host, clock: opts.clock, log: opts.log });
   manager.start();
   return {
     manager,

@@ -37,7 +37,7 @@ export const emptyDirPlugin: VolumePlugin = {
     let made: boolean;
     if (ctx.volume.emptyDir!.medium === 'Memory') {
       made = !(await isMounted(ctx.dir));
-      await ensureTmpfs(ctx.dir, memoryVolumeSize(ctx.volume, ctx.allocatable));
+      await ensureTmpfs(ctx.dir, memoryVolumeSize(ctx.volume, ctx.allocatable), ctx.host);
     } else {
       made = !existsSync(ctx.dir);
       await mkdir(ctx.dir, { recursive: true });
@@ -46,5 +46,5 @@ export const emptyDirPlugin: VolumePlugin = {
     if (made) await ctx.ownership(ctx.pod, ctx.dir, false);
     return { name: ctx.volume.name, plugin: this.name, hostPath: ctx.dir, readOnly: false };
   },
-  tearDown: (dir) => removeTmpfs(dir),
+  tearDown: (dir, host) => removeTmpfs(dir, host),
 };

@@ -68,10 +68,10 @@ export function projectedPlugin(tokens: TokenCache): VolumePlugin {
     refreshAt: (pod) => tokens.refreshAt(pod.metadata.uid!),
     async setUp(ctx: VolumeContext): Promise<MountedVolume> {
       const payload = await projectedPayload(ctx, tokens);
-      await ensureTmpfs(ctx.dir);
+      await ensureTmpfs(ctx.dir, undefined, ctx.host);
       await writeAtomic(ctx.dir, payload, { beforeSwap: (gen) => ctx.ownership(ctx.pod, gen, true) });
       return { name: ctx.volume.name, plugin: 'kubernetes.io~projected', hostPath: ctx.dir, readOnly: true };
     },
-    tearDown: (dir) => removeTmpfs(dir),
+    tearDown: (dir, host) => removeTmpfs(dir, host),
   };
 }

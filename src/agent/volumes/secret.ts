@@ -26,9 +26,9 @@ export const secretPlugin: VolumePlugin = {
     } catch (err) {
       throw new VolumeSetUpError(ctx.volume.name, (err as Error).message);
     }
-    await ensureTmpfs(ctx.dir);
+    await ensureTmpfs(ctx.dir, undefined, ctx.host);
     await writeAtomic(ctx.dir, payload, { beforeSwap: (gen) => ctx.ownership(ctx.pod, gen, true) });
     return { name: ctx.volume.name, plugin: this.name, hostPath: ctx.dir, readOnly: true };
   },
-  tearDown: (dir) => removeTmpfs(dir),
+  tearDown: (dir, host) => removeTmpfs(dir, host),
 };

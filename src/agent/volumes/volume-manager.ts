@@ -1,3 +1,4 @@
+import { directHost, type Host } from '../runtime/command.js';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../api/types.js';
@@ -29,6 +30,8 @@ export interface VolumeManagerDeps {
   plugins?: (tokens: TokenCache) => VolumePlugin[];
   /** How often mounted contents are re-read even without a change event (the kubelet's sync period). */
   resyncMs?: number;
+  /** Where mount commands run (default: forked from this process). */
+  host?: Host;
   clock: Clock;
   log: Logger;
 }
@@ -63,11 +66,13 @@ export class VolumeManager {
   private readonly ownership: OwnershipHook;
   private timer?: NodeJS.Timeout;
   private wakePod: (uid: string) => void = () => undefined;
+  private readonly host: Host;
 
   constructor(private readonly deps: VolumeManagerDeps) {
     this.tokens = new TokenCache(deps.sources, () => deps.clock.now());
     this.plugins = (deps.plugins ?? defaultVolumePlugins)(this.tokens);
     this.ownership = deps.ownership ?? fsGroupOwnership;
+    this.host = deps.host ?? directHost;
     deps.sources.setChangeHandler?.((key) => this.objectChanged(key));
   }
 
@@ -143,6 +148,7 @@ export class VolumeManager {
           sources: this.deps.sources,
           allocatable: this.deps.allocatable(),
           ownership: this.ownership,
+          host: this.host,
           now: () => this.deps.clock.now(),
         });
         st.mounted.set(v.name, m);
@@ -202,10 +208,10 @@ export class VolumeManager {
       for (const pluginDir of await readdir(root).catch(() => [] as string[])) {
         const plugin = this.plugins.find((p) => p.name === pluginDir);
         for (const name of await readdir(join(root, pluginDir)).catch(() => [] as string[])) {
-          await plugin?.tearDown?.(join(root, pluginDir, name)).catch((err) => this.deps.log.warn({ err, podUid: uid, volume: name }, 'volume teardown failed'));
+          await plugin?.tearDown?.(join(root, pluginDir, name), this.host).catch((err) => this.deps.log.warn({ err, podUid: uid, volume: name }, 'volume teardown failed'));
         }
       }
-      await unmountAllUnder(root);
+      await unmountAllUnder(root, this.host);
       await rm(root, { recursive: true, force: true });
       this.tokens.forgetPod(uid);
       this.pods.delete(uid);

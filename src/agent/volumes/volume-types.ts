@@ -1,3 +1,4 @@
+import type { Host } from '../runtime/command.js';
 import type { KubeObject } from '../../api/types.js';
 
 /** One entry of `pod.spec.volumes`, the sources the agent mounts. */
@@ -92,6 +93,8 @@ export interface VolumeContext {
   allocatable: Record<string, string>;
   /** Applies fsGroup ownership to what the plugin wrote (the security context owns the semantics). */
   ownership: OwnershipHook;
+  /** Where mount commands run (the agent's command helper). */
+  host: Host;
   now(): number;
 }
 
@@ -113,5 +116,5 @@ export interface VolumePlugin {
   watches?(pod: KubeObject, volume: VolumeSpec): string[];
   /** When it next needs a refresh on its own (a token nearing expiry). */
   refreshAt?(pod: KubeObject, volume: VolumeSpec): number | undefined;
-  tearDown?(dir: string): Promise<void>;
+  tearDown?(dir: string, host: Host): Promise<void>;
 }

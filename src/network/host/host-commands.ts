@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { shellQuote, type ShellRunner } from '../../agent/runtime/host-exec.js';
 
 /** What a finished command left behind. */
 export interface CommandResult {
@@ -38,11 +39,20 @@ export class CommandError extends Error {
  * await node2.run('ip', ['route', 'show']);
  */
 export class HostCommands {
-  constructor(readonly netns?: string) {}
+  /**
+   * @param netns run every command inside this network namespace
+   * @param shell run commands through a long-lived shell (the agent's HostExec) instead of
+   *   forking this process for each: a fork of a large Node process stalls its event loop.
+   */
+  constructor(
+    readonly netns?: string,
+    private readonly shell?: ShellRunner,
+  ) {}
 
   /** Runs one command to completion; throws CommandError on a non-zero exit unless allowed. */
   run(cmd: string, args: string[], opts: RunOptions = {}): Promise<CommandResult> {
     const [file, argv] = this.netns ? ['ip', ['netns', 'exec', this.netns, cmd, ...args]] : [cmd, args];
+    if (this.shell) return this.runInShell(cmd, args, [file, ...argv], opts);
     return new Promise((resolve, reject) => {
       const child = spawn(file, argv, { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
@@ -59,6 +69,14 @@ export class HostCommands {
       });
       child.stdin.end(opts.input ?? '');
     });
+  }
+
+  private async runInShell(cmd: string, args: string[], argv: string[], opts: RunOptions): Promise<CommandResult> {
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    const line = [...env, ...argv.map(shellQuote)].join(' ');
+    const result = await this.shell!.exec(line, { output: true, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+    if (result.code !== 0 && !opts.allowFailure) throw new CommandError(`${cmd} ${args.slice(0, 3).join(' ')}`, result);
+    return result;
   }
 
   /** Sets a sysctl (`net.ipv4.ip_forward` …) in this host's network namespace. */
