@@ -6,41 +6,23 @@
 //
 // Usage: npm run build && node dist/bench/configmap-propagation-bench.js [--pods 5] [--updates 50]
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resetNode } from '../src/agent/reset/reset.js';
 import { runCommand } from '../src/agent/runtime/command.js';
-import { RestClient, restConfigFromKubeconfig } from '../src/client/rest-client.js';
-import { startK8ts } from '../test/support/k8ts-server.js';
-import { startRegistry } from '../test/support/registry.js';
-import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
+import { startBenchNode } from './support/bench-node.js';
+import { percentile } from './support/stats.js';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '5' }, updates: { type: 'string', default: '50' } } });
 const podCount = Number(values.pods);
 const updates = Number(values.updates);
 const tag = randomBytes(3).toString('hex');
-const nodeName = `k8ts-bench-cm-${tag}`;
-const cgroupRoot = `/k8ts-bench-cm-${tag}`;
-const runtimeRoot = `/run/k8ts-bench-cm-${tag}`;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'k8ts-bench-cm-'));
-  const dataDir = join(work, 'server');
-  const registry = await startRegistry();
-  const server = await startK8ts({ dataDir, agent: true, extraArgs: ['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot] });
+  const node = await startBenchNode(`bench-cm-${tag}`);
+  const { nodeName, runtimeRoot, image, client } = node;
   try {
-    await pushImage(registry.url, 'k8ts/busybox', 'bench', await buildBusyboxImage());
-    const image = `${registry.host}/k8ts/busybox:bench`;
-    const client = new RestClient(restConfigFromKubeconfig(server.kubeconfig));
     const cmPath = '/api/v1/namespaces/default/configmaps/bench';
     const cm = await client.create<Record<string, any>>('/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench' }, data: { value: '0' } });
     for (let i = 0; i < podCount; i++) {
@@ -95,10 +77,7 @@ async function main(): Promise<void> {
     console.log(`pods: ${podCount}, updates: ${updates}, samples: ${latencies.length}`);
     console.log(`ConfigMap PUT → file visible in pod: p50 ${fmt(percentile(latencies, 50))}, p90 ${fmt(percentile(latencies, 90))}, p99 ${fmt(percentile(latencies, 99))}, max ${fmt(Math.max(...latencies))}`);
   } finally {
-    await server.stop().catch(() => undefined);
-    await resetNode({ dataDir, removeData: true }).catch((err) => console.error('reset failed', err));
-    await registry.stop();
-    rmSync(work, { recursive: true, force: true });
+    await node.stop();
   }
 }
 

@@ -8,30 +8,16 @@
 //
 // Usage: npm run build && node dist/bench/kubectl-top-bench.js [--pods 10] [--rounds 15]
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resetNode } from '../src/agent/reset/reset.js';
-import { RestClient, restConfigFromKubeconfig } from '../src/client/rest-client.js';
-import { startK8ts } from '../test/support/k8ts-server.js';
 import { Kubectl } from '../test/support/kubectl.js';
-import { startRegistry } from '../test/support/registry.js';
-import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
+import { startBenchNode } from './support/bench-node.js';
+import { percentile } from './support/stats.js';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '10' }, rounds: { type: 'string', default: '15' } } });
 const podCount = Number(values.pods);
 const rounds = Number(values.rounds);
 const tag = randomBytes(3).toString('hex');
-const nodeName = `k8ts-bench-top-${tag}`;
-const cgroupRoot = `/k8ts-bench-top-${tag}`;
-const runtimeRoot = `/run/k8ts-bench-top-${tag}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -40,14 +26,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'k8ts-bench-top-'));
-  const dataDir = join(work, 'server');
-  const registry = await startRegistry();
-  const server = await startK8ts({ dataDir, agent: true, extraArgs: ['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot] });
+  const node = await startBenchNode(`bench-top-${tag}`);
+  const { nodeName, image, client, server } = node;
   try {
-    await pushImage(registry.url, 'k8ts/busybox', 'bench', await buildBusyboxImage());
-    const image = `${registry.host}/k8ts/busybox:bench`;
-    const client = new RestClient(restConfigFromKubeconfig(server.kubeconfig));
     const k = new Kubectl('1.33', server.kubeconfig);
     for (let i = 0; i < podCount; i++) {
       await client.create('/api/v1/namespaces/default/pods', {
@@ -81,10 +62,7 @@ async function main(): Promise<void> {
     row('kubectl top pods -A (process)', top);
     row('kubectl get pods -A (process, baseline)', get);
   } finally {
-    await server.stop().catch(() => undefined);
-    await resetNode({ dataDir, removeData: true }).catch((err) => console.error('reset failed', err));
-    await registry.stop();
-    rmSync(work, { recursive: true, force: true });
+    await node.stop();
   }
 }
 

@@ -22,6 +22,7 @@ import { RestClient, restConfigFromKubeconfig } from '../src/client/rest-client.
 import { startK8ts } from '../test/support/k8ts-server.js';
 import { startRegistry } from '../test/support/registry.js';
 import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
+import { cpuMs, percentile, rssMiB, stopChild } from './support/stats.js';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '100' }, rate: { type: 'string', default: '20' }, 'floor-runs': { type: 'string', default: '30' }, runtime: { type: 'string', default: 'runc' } } });
 const podCount = Number(values.pods);
@@ -31,22 +32,6 @@ const tag = randomBytes(3).toString('hex');
 const nodeName = `k8ts-bench-${tag}`;
 const cgroupRoot = `/k8ts-bench-${tag}`;
 const runtimeRoot = `/run/k8ts-bench-${tag}`;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) / 1024;
-}
-
-/** utime + stime of a process in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 function podBody(name: string, image: string): Record<string, unknown> {
   return {
@@ -175,10 +160,7 @@ async function main(): Promise<void> {
     }
   } finally {
     client.close();
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await new Promise((r) => agent!.once('exit', r));
-    }
+    await stopChild(agent);
     await server.stop();
     await resetNode({ dataDir: agentDir, removeData: true });
     await unmountAllFloors(join(work, 'floor'));

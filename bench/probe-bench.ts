@@ -20,6 +20,7 @@ import { startK8ts } from '../test/support/k8ts-server.js';
 import { nodeNetnsFor } from '../test/support/node-netns.js';
 import { startRegistry } from '../test/support/registry.js';
 import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
+import { cpuMs, rssMiB, stopChild } from './support/stats.js';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '100' }, window: { type: 'string', default: '30' } } });
 const podCount = Number(values.pods);
@@ -28,21 +29,6 @@ const tag = randomBytes(3).toString('hex');
 const nodeName = `k8ts-pbench-${tag}`;
 const cgroupRoot = `/k8ts-pbench-${tag}`;
 const runtimeRoot = `/run/k8ts-pbench-${tag}`;
-
-/** utime + stime of a process in ms. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) / 1024;
-}
 
 /** The agent's netns connection helpers: children of the server running the helper script. */
 function helperPids(agentPid: number): number[] {
@@ -164,10 +150,7 @@ async function main(): Promise<void> {
     for (const [why, n] of probed.unhealthy) console.log(`  Unhealthy ×${n}: ${why}`);
   } finally {
     client.close();
-    if (agent && agent.exitCode === null) {
-      agent.kill('SIGTERM');
-      await new Promise((r) => agent!.once('exit', r));
-    }
+    await stopChild(agent);
     await server.stop();
     await resetNode({ dataDir: agentDir, removeData: true });
     await registry.stop();
