@@ -12,22 +12,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resetNode } from '../../src/agent/reset/reset.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
+import { claimTestResources } from '../../src/agent/runtime/test-support.js';
 import { k8tsRouteProtocol } from '../../src/network/cni/host-gw-routes.js';
 import { startFakeUpstream, type FakeUpstream } from '../../src/network/dns/test-support.js';
 import { HostCommands } from '../../src/network/host/host-commands.js';
 import { networkTestsSupported } from '../../src/network/testing/netns-fixture.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
+import type { TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
 import { nodeNetnsFor } from '../support/node-netns.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import type { TestRegistry } from '../support/registry.js';
 import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { runCleanup, waitFor } from '../support/wait-for.js';
 
 const skip = await networkTestsSupported();
 const tag = randomBytes(3).toString('hex');
-const nodeName = `k8ts-net-${tag}`;
-const cgroupRoot = `/k8ts-net-${tag}`;
-const runtimeRoot = `/run/k8ts-net-${tag}`;
 const repoRoot = resolve(import.meta.dirname, '../../..');
 /** A pod range of its own, which the machine routes to this run's node only. */
 const clusterCIDR = `10.${randomInt(100, 200)}.0.0/16`;
@@ -46,22 +45,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, curl)', { skip, timeout: 600_000 }, () => {
+  let n: AgentNode | undefined;
+  let nodeName: string;
+  let cgroupRoot: string;
+  let runtimeRoot: string;
   let registry: TestRegistry;
   let upstream: FakeUpstream;
   let server: TestServer;
@@ -72,10 +60,8 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
   let image: string;
   let httpPort: number;
   let httpsPort: number;
-  let claim: ReturnType<typeof claimTestResources> | undefined;
   let claim2: ReturnType<typeof claimTestResources> | undefined;
   let hostRoute: string[] | undefined;
-  let serverArgs: string[] = [];
   let agent2: ChildProcess | undefined;
   let agent2Dir: string | undefined;
   const stopAgent2 = async () => {
@@ -110,27 +96,19 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
   const vipOf = async (svc: string) => (await kc('get', 'svc', svc, '-o', 'jsonpath={.spec.clusterIP}')).trim();
 
   before(async () => {
-    await reapStaleTestEnvs();
     work = mkdtempSync(join(tmpdir(), 'k8ts-e2e-netpods-'));
-    dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-netpods-data-'));
-    claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-net-${tag}`);
-    registry = await startRegistry();
-    claim.addProcess(registry.pid, 'docker-registry');
-    await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-    image = `${registry.host}/k8ts/busybox:test`;
-    await pushImage(registry.url, 'k8ts/web', '1', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveHostname] } }));
-    await pushImage(registry.url, 'k8ts/web', '2', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveSlowly] } }));
     // The outside world: a resolver on a loopback address of its own, named by --resolv-conf.
     const upstreamIP = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
     upstream = await startFakeUpstream({ [outsideName]: [{ type: 'A', name: outsideName, ttl: 60, data: outsideIP }] }, { host: upstreamIP, port: 53 });
     writeFileSync(join(work, 'resolv.conf'), `nameserver ${upstreamIP}\n`);
     [httpPort, httpsPort] = [await freePort(), await freePort()];
-    serverArgs = [
-      ...['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot],
-      ...['--cluster-cidr', clusterCIDR, '--resolv-conf', join(work, 'resolv.conf'), '--ingress-http-port', String(httpPort), '--ingress-https-port', String(httpsPort)],
-    ];
-    server = await startK8ts({ dataDir, agent: true, extraArgs: serverArgs });
-    k = new Kubectl('1.33', server.kubeconfig);
+    n = await startAgentNode({
+      name: `net-${tag}`,
+      extraArgs: ['--cluster-cidr', clusterCIDR, '--resolv-conf', join(work, 'resolv.conf'), '--ingress-http-port', String(httpPort), '--ingress-https-port', String(httpsPort)],
+    });
+    ({ nodeName, cgroupRoot, runtimeRoot, registry, image, dataDir, server, k } = n);
+    await pushImage(registry.url, 'k8ts/web', '1', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveHostname] } }));
+    await pushImage(registry.url, 'k8ts/web', '2', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveSlowly] } }));
     node = new HostCommands(server.nodeNetns!.name);
     // The server process (Ingress) reaches the node's pods over the node's link.
     const podCIDR = await waitFor('the node podCIDR', async () => (await kc('get', 'node', nodeName, '-o', 'jsonpath={.spec.podCIDR}')).trim());
@@ -152,27 +130,18 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
     await waitFor('3 running web pods', async () => (await podsOf('web')).length === 3, 90_000);
   });
 
-  after(async () => {
-    const steps: (() => unknown)[] = [
+  after(() =>
+    runCleanup([
       stopAgent2,
-      () => server?.stop(),
+      () => n?.server?.stop(),
       () => agent2Dir && resetNode({ dataDir: agent2Dir, removeData: true }),
       () => hostRoute && execFileSync('ip', ['route', 'del', ...hostRoute]),
-      () => dataDir && resetNode({ dataDir, removeData: true }),
+      () => n?.stop(),
       () => upstream?.close(),
-      () => registry?.stop(),
-      () => claim?.release(),
       () => claim2?.release(),
       () => work && rmSync(work, { recursive: true, force: true }),
-    ];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        console.error('cleanup step failed:', err);
-      }
-    }
-  });
+    ]),
+  );
 
   it('pods get addresses from the node podCIDR on bridge k8ts0; a hostNetwork pod gets the host IP', async () => {
     const podCIDR = (await kc('get', 'node', nodeName, '-o', 'jsonpath={.spec.podCIDR}')).trim();
@@ -359,8 +328,8 @@ describe('pod networking on the real agent (kubectl, runc pods, wget, nslookup, 
   it('a restarted agent re-adopts running pods with their addresses', async () => {
     const before = new Map((await podsOf('web')).map((p) => [p.metadata.name, p.status.podIP]));
     await server.kill9();
-    server = await startK8ts({ dataDir, agent: true, extraArgs: serverArgs });
-    k = new Kubectl('1.33', server.kubeconfig);
+    await n!.restart();
+    ({ server, k } = n!);
     await waitFor('the node Ready again', async () => /\bReady\b/.test(await kc('get', 'node', nodeName, '--no-headers')));
     const after = new Map((await podsOf('web')).map((p) => [p.metadata.name, p.status.podIP]));
     assert.deepEqual(after, before);
