@@ -234,6 +234,19 @@ describe('lifecycle hooks', () => {
   });
 });
 
+describe('a postStart hook that never ends', () => {
+  test('does not keep the pod from being deleted', async () => {
+    await applyPod('stuck', {
+      terminationGracePeriodSeconds: 2,
+      containers: [{ name: 'app', image, command: ['sh', '-c', politeLoop], lifecycle: { postStart: { exec: { command: ['sleep', '3600'] } } } }],
+    });
+    await waitFor('the container started (its hook runs)', async () => /^Started\s/m.test(await events('stuck')));
+    assert.equal((await row('stuck')).status, 'ContainerCreating');
+    await k.ok(['delete', 'pod', 'stuck', '--wait=false']);
+    await waitFor('stuck gone', async () => (await getPod('stuck')) === undefined, 60_000);
+  });
+});
+
 describe('preStop httpGet', () => {
   test('deleting a pod first calls its preStop URL, then stops it', async () => {
     await applyPod('bye', {

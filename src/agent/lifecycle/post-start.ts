@@ -24,12 +24,13 @@ export interface PostStartDeps {
  * @example
  * const failure = await runPostStart(deps, pod, container, info, false);
  */
-export async function runPostStart(deps: PostStartDeps, pod: KubeObject, c: ProbedContainer, info: ContainerInfo, init: boolean): Promise<string | undefined> {
+export async function runPostStart(deps: PostStartDeps, pod: KubeObject, c: ProbedContainer, info: ContainerInfo, init: boolean, signal?: AbortSignal): Promise<string | undefined> {
   const handler = c.lifecycle?.postStart;
   if (!handler || !deps.actions) return undefined;
   const sandbox = await deps.runtime.sandboxStatus(pod.metadata.uid!);
-  const failure = await runLifecycleHandler(deps.actions, podActionTarget(deps.actions, pod, sandbox, info), pod, c, handler);
-  if (failure === undefined) return undefined;
+  const failure = await runLifecycleHandler(deps.actions, podActionTarget(deps.actions, pod, sandbox, info), pod, c, handler, signal);
+  // Cut short because the pod is stopping: the pod's own termination takes it from here.
+  if (failure === undefined || signal?.aborted) return undefined;
   deps.log.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, container: c.name, failure }, 'postStart hook failed');
   // The message stays out of the event: hook output may hold secrets.
   deps.events.container(pod, { name: c.name, init }, 'Warning', 'FailedPostStartHook', 'PostStartHook failed');

@@ -14,6 +14,7 @@ import type { PodSyncDeps } from './pod-sync.js';
 import { specOf } from './pod-spec-view.js';
 import { podServiceEnv } from './service-env.js';
 import { runPostStart } from '../lifecycle/post-start.js';
+import type { HookAborts } from '../lifecycle/hook-aborts.js';
 import type { ProbedContainer } from '../probes/probe-spec.js';
 
 /** Why a container waits, kept across syncs by `uid/container` (pull and config errors, back-off). */
@@ -31,6 +32,7 @@ export class ContainerStarter {
   constructor(
     private readonly deps: PodSyncDeps,
     private readonly reasons: WaitingReasons,
+    private readonly hookAborts?: HookAborts,
   ) {
     this.pulls = new ImagePulls(deps.images, deps.events, deps.clock, (pod, image) => this.pullAuth(pod, image));
   }
@@ -99,7 +101,7 @@ export class ContainerStarter {
       return;
     }
     // The sync waits for postStart: the container is not reported Running before it is done.
-    const hookFailure = await runPostStart(this.deps, pod, c as unknown as ProbedContainer, running, init);
+    const hookFailure = await runPostStart(this.deps, pod, c as unknown as ProbedContainer, running, init, this.hookAborts?.signal(uid));
     if (hookFailure !== undefined) this.reasons.set(key, { reason: 'PostStartHookError', message: hookFailure });
   }
 

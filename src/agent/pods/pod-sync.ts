@@ -17,6 +17,7 @@ import { ContainerStarter } from './container-starter.js';
 import { ensurePodSandbox } from './pod-sandbox.js';
 import { killGraceSeconds, shouldRestart, specOf } from './pod-spec-view.js';
 import { PodLifecycle } from '../lifecycle/pod-lifecycle.js';
+import { HookAborts } from '../lifecycle/hook-aborts.js';
 import type { ActionEnv } from '../probes/action-env.js';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import { PodVolumeStep } from '../volumes/pod-volume-step.js';
@@ -90,11 +91,13 @@ export class PodSyncer {
   private readonly backoffReported = new Map<string, string>();
   /** Probes, hooks and ordered shutdown. */
   private readonly lifecycle: PodLifecycle;
+  /** postStart hooks a stopping pod cuts short. */
+  private readonly hookAborts = new HookAborts();
   private readonly volumeStep?: PodVolumeStep;
 
   constructor(private readonly deps: PodSyncDeps) {
     this.crashBackoff = new Backoff(10_000, 300_000, deps.clock);
-    this.starter = new ContainerStarter(deps, this.reasons);
+    this.starter = new ContainerStarter(deps, this.reasons, this.hookAborts);
     this.lifecycle = new PodLifecycle(deps);
     if (deps.volumes) this.volumeStep = new PodVolumeStep(deps.volumes, deps.events);
   }
@@ -297,6 +300,11 @@ export class PodSyncer {
     return { ...status, conditions: (status.conditions as { type: string; status: string }[]).map((c) => (c.type === 'PodReadyToStartContainers' ? { ...c, status: 'False' } : c)) };
   }
 
+  /** The pod starts stopping: hooks the running sync waits for end now. */
+  interruptHooks(uid: string): void {
+    this.hookAborts.abort(uid);
+  }
+
   /** SIGKILL now (a shorter grace period arrived while stopping). */
   async killNow(uid: string): Promise<void> {
     const all = await this.deps.runtime.list();
@@ -320,6 +328,7 @@ export class PodSyncer {
     await this.volumeStep?.tearDown(uid);
     await this.deps.runtime.removeSandbox(uid);
     this.lifecycle.forget(uid);
+    this.hookAborts.forget(uid);
     this.crashBackoff.resetPrefix(`${uid}/`);
     this.starter.pulls.forgetPod(uid);
     for (const key of [...this.reasons.keys()]) if (key.startsWith(`${uid}/`)) this.reasons.delete(key);

@@ -114,6 +114,8 @@ export class PodWorker {
     const p = this.phase;
     if (p.kind === 'syncing') {
       this.phase = { kind: 'terminating', graceSeconds };
+      // A sync blocked in a postStart hook must not hold the pod's termination back.
+      this.deps.syncer.interruptHooks?.(this.uid);
       return;
     }
     if (p.kind === 'terminating' && graceSeconds < p.graceSeconds) {
