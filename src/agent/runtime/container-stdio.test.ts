@@ -2,35 +2,19 @@
 // stdinOnce, a terminal (tty: true) with resizes, and all of it after an agent restart.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { detectCgroupLayout, podCgroupPath } from './cgroups.js';
-import type { ContainerConfig, ContainerInfo, LiveStdio } from './container-runtime.js';
+import { detectCgroupLayout } from './cgroups.js';
+import type { ContainerConfig, LiveStdio } from './container-runtime.js';
 import { RuncRuntime } from './runc-runtime.js';
 import { reapStaleTestEnvs, runtimeTestEnv, type RuntimeTestEnv } from './test-support.js';
+import { startTestRuntime, testContainerConfig, testSandboxConfig, waitExited } from './runtime-test-fixtures.js';
 
 const layout = detectCgroupLayout();
 let env: RuntimeTestEnv;
 let rt: RuncRuntime;
 let sandboxId: string;
 
-function container(name: string, args: string[], stdio: ContainerConfig['stdio']): ContainerConfig {
-  return {
-    name,
-    layers: [env.layer],
-    args,
-    env: ['PATH=/bin'],
-    workingDir: '/',
-    user: { uid: 0, gid: 0 },
-    mounts: [],
-    resources: {},
-    security: {},
-    logPath: join(env.logDir, `${name}-${randomUUID()}.log`),
-    labels: { name },
-    stdio,
-  };
-}
+const container = (name: string, args: string[], stdio: ContainerConfig['stdio']) => testContainerConfig(env, name, args, { stdio });
 
 /** Collects what a container prints from now on; `until` waits for a pattern. */
 function listen(live: LiveStdio): { text: () => string; until: (re: RegExp) => Promise<string>; stop: () => void } {
@@ -49,14 +33,6 @@ function listen(live: LiveStdio): { text: () => string; until: (re: RegExp) => P
   };
 }
 
-async function waitExited(r: RuncRuntime, id: string): Promise<ContainerInfo> {
-  for (;;) {
-    const info = await r.state(id);
-    if (info?.state.phase === 'exited') return info;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-}
-
 async function startContainer(cfg: ContainerConfig): Promise<string> {
   const c = await rt.create(sandboxId, cfg);
   await rt.start(c.id);
@@ -66,18 +42,8 @@ async function startContainer(cfg: ContainerConfig): Promise<string> {
 before(async () => {
   await reapStaleTestEnvs();
   env = runtimeTestEnv();
-  rt = new RuncRuntime({ runtime: 'runc', root: env.root, stateDir: env.stateDir, cgroups: layout, exitPollMs: 50 });
-  await rt.init();
-  const podUid = randomUUID();
-  const sb = await rt.runSandbox({
-    podUid,
-    podName: 'stdio',
-    namespace: 'default',
-    hostname: 'stdio',
-    hostsFile: '127.0.0.1\tlocalhost\n',
-    resolvConf: 'nameserver 10.43.0.10\n',
-    cgroupParent: podCgroupPath(env.cgroupRoot, 'BestEffort', podUid),
-  });
+  rt = await startTestRuntime(env);
+  const sb = await rt.runSandbox(testSandboxConfig(env, 'stdio'));
   sandboxId = sb.id;
 });
 after(async () => {

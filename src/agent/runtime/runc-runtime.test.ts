@@ -1,66 +1,30 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectCgroupLayout, podCgroupPath } from './cgroups.js';
-import type { ContainerConfig, ContainerInfo, SandboxConfig } from './container-runtime.js';
+import { detectCgroupLayout } from './cgroups.js';
+import type { ContainerConfig } from './container-runtime.js';
 import { netnsPath, podNetnsName } from './netns.js';
 import { ContainerStartError, RuncRuntime } from './runc-runtime.js';
 import { reapStaleTestEnvs, runtimeTestEnv, type RuntimeTestEnv } from './test-support.js';
+import { startTestRuntime, testContainerConfig, testSandboxConfig, waitExited } from './runtime-test-fixtures.js';
 import { isMounted } from './overlay.js';
 
 const layout = detectCgroupLayout();
 let env: RuntimeTestEnv;
 let rt: RuncRuntime;
 
-function sandboxConfig(name: string): SandboxConfig {
-  const podUid = randomUUID();
-  return {
-    podUid,
-    podName: name,
-    namespace: 'default',
-    hostname: name,
-    hostsFile: '127.0.0.1\tlocalhost\n',
-    resolvConf: 'search default.svc.cluster.local\nnameserver 10.43.0.10\noptions ndots:5\n',
-    cgroupParent: podCgroupPath(env.cgroupRoot, 'BestEffort', podUid),
-  };
-}
-
-function container(name: string, args: string[], extra: Partial<ContainerConfig> = {}): ContainerConfig {
-  return {
-    name,
-    layers: [env.layer],
-    args,
-    env: ['PATH=/bin'],
-    workingDir: '/',
-    user: { uid: 0, gid: 0 },
-    mounts: [],
-    resources: {},
-    security: {},
-    logPath: join(env.logDir, `${name}-${Math.random().toString(36).slice(2)}.log`),
-    labels: { name },
-    ...extra,
-  };
-}
+const sandboxConfig = (name: string) => testSandboxConfig(env, name, 'search default.svc.cluster.local\nnameserver 10.43.0.10\noptions ndots:5\n');
+const container = (name: string, args: string[], extra: Partial<ContainerConfig> = {}) => testContainerConfig(env, name, args, extra);
 
 function logText(path: string): string[] {
   return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ').slice(1).join(' '));
 }
 
-async function waitExited(r: RuncRuntime, id: string): Promise<ContainerInfo> {
-  for (;;) {
-    const info = await r.state(id);
-    if (info?.state.phase === 'exited') return info;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-}
-
 before(async () => {
   await reapStaleTestEnvs();
   env = runtimeTestEnv();
-  rt = new RuncRuntime({ runtime: 'runc', root: env.root, stateDir: env.stateDir, cgroups: layout, exitPollMs: 50 });
-  await rt.init();
+  rt = await startTestRuntime(env);
 });
 after(async () => {
   await rt?.close();

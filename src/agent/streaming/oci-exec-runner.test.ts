@@ -1,14 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { TerminalSizeQueue } from '../../streaming/terminal-size.js';
-import { detectCgroupLayout, podCgroupPath } from '../runtime/cgroups.js';
+import { detectCgroupLayout } from '../runtime/cgroups.js';
 import { OciCli } from '../runtime/oci-cli.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { runtimeTestEnv, type RuntimeTestEnv } from '../runtime/test-support.js';
+import { startTestRuntime, testContainerConfig, testSandboxConfig } from '../runtime/runtime-test-fixtures.js';
 import { ExecStartError, type ContainerTarget, type PodNetworkTarget, type StdioStreams } from './contracts.js';
 import { NetnsDialer } from './netns-dialer.js';
 import { OciExecRunner } from './oci-exec-runner.js';
@@ -24,31 +24,11 @@ const dialer = new NetnsDialer(1000);
 
 before(async () => {
   env = runtimeTestEnv();
-  rt = new RuncRuntime({ runtime: 'runc', root: env.root, stateDir: env.stateDir, cgroups: layout, exitPollMs: 50 });
-  await rt.init();
-  const podUid = randomUUID();
-  const sb = await rt.runSandbox({
-    podUid,
-    podName: 'exec-test',
-    namespace: 'default',
-    hostname: 'exec-test',
-    hostsFile: '127.0.0.1\tlocalhost\n',
-    resolvConf: 'nameserver 127.0.0.1\n',
-    cgroupParent: podCgroupPath(env.cgroupRoot, 'BestEffort', podUid),
-  });
-  const c = await rt.create(sb.id, {
-    name: 'main',
-    layers: [env.layer],
-    args: ['sh', '-c', 'mkdir -p /www && echo served > /www/index.html && exec httpd -f -p 8080 -h /www'],
-    env: ['PATH=/bin'],
-    workingDir: '/',
-    user: { uid: 0, gid: 0 },
-    mounts: [],
-    resources: {},
-    security: {},
-    logPath: join(env.logDir, 'main.log'),
-    labels: {},
-  });
+  rt = await startTestRuntime(env);
+  const sandbox = testSandboxConfig(env, 'exec-test', 'nameserver 127.0.0.1\n');
+  const podUid = sandbox.podUid;
+  const sb = await rt.runSandbox(sandbox);
+  const c = await rt.create(sb.id, testContainerConfig(env, 'main', ['sh', '-c', 'mkdir -p /www && echo served > /www/index.html && exec httpd -f -p 8080 -h /www'], { logPath: join(env.logDir, 'main.log'), labels: {} }));
   await rt.start(c.id);
   target = { containerId: c.id, podUid, sandboxId: sb.id };
   network = { podUid, sandboxId: sb.id, netnsPath: sb.netnsPath };
