@@ -21,8 +21,10 @@ import { HostCommands } from '../../src/network/host/host-commands.js';
 import { NetnsFixture, networkTestsSupported } from '../../src/network/testing/netns-fixture.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
+import { startBusyboxRegistry } from '../support/agent-node.js';
+import type { TestRegistry } from '../support/registry.js';
 import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { Fatal, runCleanup, waitFor } from '../support/wait-for.js';
 
 const skip = await networkTestsSupported();
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -43,25 +45,6 @@ interface TestNode {
 }
 
 const nodeArgs = (n: TestNode) => ['--node-name', n.name, '--node-ip', n.ip, '--node-netns', n.netns, '--kubelet-port', '0', '--cgroup-root', n.cgroupRoot, '--runtime-root', n.runtimeRoot, '--cluster-cidr', clusterCIDR];
-
-/** An error that ends a wait at once (a process that exited will not come back). */
-class Fatal extends Error {}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      if (err instanceof Fatal) throw err;
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('two nodes on one L2 segment: host-gw pod routes, Services, NodePorts and hostPorts across nodes (kubectl, runc)', { skip, timeout: 600_000 }, () => {
   let fx: NetnsFixture;
@@ -120,10 +103,7 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services, NodePorts a
     await fx.link(nodes.a.netns, `${nodes.a.ip}/24`, nodes.b.netns, `${nodes.b.ip}/24`, 1500);
     claims.push(claimTestResources({ dir: serverDir, root: nodes.a.runtimeRoot, cgroupRoot: nodes.a.cgroupRoot, podsDir: join(serverDir, 'agent', 'pods') }, `e2e-mn-${tag}-a`));
     claims.push(claimTestResources({ dir: agentDir, root: nodes.b.runtimeRoot, cgroupRoot: nodes.b.cgroupRoot, podsDir: join(agentDir, 'agent', 'pods') }, `e2e-mn-${tag}-b`));
-    registry = await startRegistry();
-    claims[0]!.addProcess(registry.pid, 'docker-registry');
-    await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-    image = `${registry.host}/k8ts/busybox:test`;
+    ({ registry, image } = await startBusyboxRegistry(claims[0]!));
     await pushImage(registry.url, 'k8ts/web', '1', await buildBusyboxImage({ config: { Cmd: ['sh', '-c', serveHostname] } }));
 
     // Neither cluster DNS nor Ingress is part of this test (their default ports are the machine's).
@@ -135,7 +115,7 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services, NodePorts a
   });
 
   after(async () => {
-    // Every step runs even when an earlier one failed, so nothing is left on the machine.
+    // runCleanup runs every step even when an earlier one failed, so nothing is left on the machine.
     const reset = (dir: string) =>
       new Promise<void>((done, fail) => {
         // The data dirs themselves are removed below, also when no agent ever ran from them.
@@ -144,7 +124,7 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services, NodePorts a
         c.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
         c.once('exit', (code) => (code === 0 ? done() : fail(new Error(`k8ts reset --data-dir ${dir} exited ${code}: ${err}`))));
       });
-    const steps: (() => unknown)[] = [
+    await runCleanup([
       async () => {
         if (!agent || agent.exitCode !== null || agent.signalCode !== null) return;
         const exited = new Promise((r) => agent!.once('exit', r));
@@ -162,14 +142,7 @@ describe('two nodes on one L2 segment: host-gw pod routes, Services, NodePorts a
       ...claims.map((c) => () => c.release()),
       () => rmSync(agentDir, { recursive: true, force: true }),
       () => rmSync(serverDir, { recursive: true, force: true }),
-    ];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        console.error('cleanup step failed:', err);
-      }
-    }
+    ]);
   });
 
   it('kubectl get nodes -o wide shows both nodes Ready with their INTERNAL-IPs; each routes the other\'s podCIDR via its address', async () => {
