@@ -13,22 +13,24 @@ import { resetNode } from '../../src/agent/reset/reset.js';
 import { detectCgroupLayout } from '../../src/agent/runtime/cgroups.js';
 import { listNetns } from '../../src/agent/runtime/netns.js';
 import { mountPoints } from '../../src/agent/runtime/overlay.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { claimTestResources } from '../../src/agent/runtime/test-support.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
+import type { TestServer } from '../support/k8ts-server.js';
 import { nodeNetnsFor } from '../support/node-netns.js';
 import { Kubectl, kubectlBinary } from '../support/kubectl.js';
 import { onTerminal } from '../support/terminal.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import type { TestRegistry } from '../support/registry.js';
+import { runCleanup, waitFor } from '../support/wait-for.js';
 
 const tag = randomBytes(3).toString('hex');
-const node = `k8ts-e2e-${tag}`;
 const node2 = `k8ts-e2e-${tag}-b`;
-const cgroupRoot = `/k8ts-e2e-${tag}`;
-const runtimeRoot = `/run/k8ts-e2e-${tag}`;
 const agentArgs = (n: string, suffix = '') => ['--node-name', n, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', `${cgroupRoot}${suffix}`, '--runtime-root', `${runtimeRoot}${suffix}`];
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
+let n: AgentNode;
+let node: string;
+let cgroupRoot: string;
+let runtimeRoot: string;
 let registry: TestRegistry;
 let image: string;
 let dataDir: string;
@@ -39,33 +41,12 @@ const agent2Dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-agent-'));
 const children = new Set<ChildProcess>();
 const claims: ReturnType<typeof claimTestResources>[] = [];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function getPod(name: string): Promise<Record<string, any> | undefined> {
-  const r = await server.request('GET', `/api/v1/namespaces/default/pods/${name}`);
-  return r.status === 200 ? JSON.parse(r.body) : undefined;
-}
+const getPod = (name: string) => n.pod(name);
+const applyPod = (spec: Record<string, unknown>) => n.applyPod(spec);
 
 function containerStatus(pod: Record<string, any> | undefined, name?: string): Record<string, any> | undefined {
   const list = (pod?.status?.containerStatuses ?? []) as Record<string, any>[];
   return name ? list.find((c) => c.name === name) : list[0];
-}
-
-async function applyPod(spec: Record<string, unknown>): Promise<void> {
-  await k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', ...spec }) });
 }
 
 /** Runs kubectl in the background, collecting stdout lines. */
@@ -110,27 +91,15 @@ function processesUsing(dirs: string[]): string[] {
   return found;
 }
 
-function startServer(): Promise<TestServer> {
-  return startK8ts({ dataDir, agent: true, extraArgs: agentArgs(node) });
-}
-
 before(async () => {
-  await reapStaleTestEnvs();
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-node-'));
+  n = await startAgentNode({ name: `e2e-${tag}` });
+  ({ nodeName: node, cgroupRoot, runtimeRoot, registry, image, dataDir, server, k } = n);
   // If this process dies, the next run of a runtime test removes what it made.
-  claims.push(claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-${tag}`));
-  registry = await startRegistry();
-  claims[0]!.addProcess(registry.pid, 'docker-registry');
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
   claims.push(claimTestResources({ dir: agent2Dir, root: `${runtimeRoot}-b`, cgroupRoot: `${cgroupRoot}-b`, podsDir: join(agent2Dir, 'agent', 'pods') }, `e2e-${tag}-b`));
-  server = await startServer();
-  k = new Kubectl('1.33', server.kubeconfig);
 });
 
-after(async () => {
-  // Every step runs even when an earlier one fails, so nothing is left on the machine.
-  const steps: (() => unknown)[] = [
+after(() =>
+  runCleanup([
     () => {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     },
@@ -140,20 +109,12 @@ after(async () => {
         await new Promise((r) => agent2!.once('exit', r));
       }
     },
-    () => server?.stop(),
-    () => dataDir && resetNode({ dataDir, removeData: true }),
+    () => n?.server?.stop(),
+    () => n?.stop(),
     () => resetNode({ dataDir: agent2Dir, removeData: true }),
-    () => registry?.stop(),
     ...claims.map((c) => () => c.release()),
-  ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+  ]),
+);
 
 describe('node', () => {
   test('registers with addresses, capacity, nodeInfo, conditions and a Lease', async () => {
@@ -411,8 +372,8 @@ describe('restarts', () => {
     const podsBefore = await k.ok(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,UID:.metadata.uid', '--no-headers']);
     const before = containerStatus(await getPod('db'))!;
     await server.kill9();
-    server = await startServer();
-    k = new Kubectl('1.33', server.kubeconfig);
+    await n.restart();
+    ({ server, k } = n);
     const after = await waitFor('db reported again', async () => {
       const s = containerStatus(await getPod('db'));
       return s?.state?.running ? s : undefined;

@@ -38,7 +38,7 @@ export async function startBusyboxRegistry(claim: Claim): Promise<BusyboxRegistr
 export interface AgentNodeOptions {
   /**
    * The unique part of every name (include a random tag): node `k8ts-<name>`, cgroup root
-   * `/k8ts-<name>`, runtime root `/run/k8ts-<name>`, data dir `k8ts-e2e-<name>-*`.
+   * `/k8ts-<name>`, runtime root `/run/k8ts-<name>`, data dir `<tmp>/k8ts-<name>-*`.
    */
   name: string;
   /** More `k8ts server` flags, after the node's own. */
@@ -68,7 +68,7 @@ export class AgentNode {
     this.nodeName = `k8ts-${opts.name}`;
     this.cgroupRoot = `/k8ts-${opts.name}`;
     this.runtimeRoot = `/run/k8ts-${opts.name}`;
-    this.dataDir = mkdtempSync(join(tmpdir(), `k8ts-e2e-${opts.name}-`));
+    this.dataDir = mkdtempSync(join(tmpdir(), `k8ts-${opts.name}-`));
     this.claim = claimTestResources({ dir: this.dataDir, root: this.runtimeRoot, cgroupRoot: this.cgroupRoot, podsDir: join(this.dataDir, 'agent', 'pods') }, opts.name);
   }
 
