@@ -13,23 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import { resetNode } from '../../src/agent/reset/reset.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
+import type { TestServer } from '../support/k8ts-server.js';
 import { Kubectl, kubectlBinary, type KubectlVersion } from '../support/kubectl.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { onTerminal } from '../support/terminal.js';
-import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { runCleanup } from '../support/wait-for.js';
 
 const tag = randomBytes(3).toString('hex');
-const nodeName = `k8ts-stream-${tag}`;
-const cgroupRoot = `/k8ts-stream-${tag}`;
-const runtimeRoot = `/run/k8ts-stream-${tag}`;
 
-let registry: TestRegistry | undefined;
+let n: AgentNode | undefined;
 let server: TestServer | undefined;
-let dataDir: string | undefined;
-let claim: { release(): Promise<void> } | undefined;
 let image: string;
 let work: string;
 const versions: KubectlVersion[] = ['1.27', '1.29', '1.30', '1.33'];
@@ -53,35 +46,15 @@ async function waitRunning(names: string[]): Promise<void> {
 }
 
 before(async () => {
-  await reapStaleTestEnvs();
   work = mkdtempSync(join(tmpdir(), 'k8ts-streaming-'));
-  registry = await startRegistry();
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-stream-'));
-  // Should this process die, the next runtime test cleans up after it.
-  claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-stream-${tag}`);
-  server = await startK8ts({
-    dataDir,
-    agent: true,
-    extraArgs: ['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot],
-  });
+  n = await startAgentNode({ name: `stream-${tag}` });
+  ({ server, image } = n);
   await runPod('db', 'mkdir -p /www && echo hello from db > /www/index.html && exec httpd -f -p 8080 -h /www', { app: 'db' });
   await runPod('ticker', 'i=0; while true; do echo tick $i; echo tock $i >&2; i=$((i+1)); sleep 0.2; done');
   await waitRunning(['db', 'ticker']);
 });
 
-after(async () => {
-  // Every step runs even when an earlier one fails, so nothing is left on the machine.
-  const steps = [() => server?.stop(), () => dataDir && resetNode({ dataDir, removeData: true }), () => claim?.release(), () => registry?.stop(), () => work && rmSync(work, { recursive: true, force: true })];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+after(() => runCleanup([() => n?.stop(), () => work && rmSync(work, { recursive: true, force: true })]));
 
 /** Runs a long-lived kubectl until `done(output)` holds, then stops it; returns what it printed. */
 async function runUntil(v: KubectlVersion, args: string[], done: (out: string) => boolean, act?: () => Promise<void>): Promise<string> {
