@@ -5,34 +5,26 @@
 // through the live attach tap).
 //
 // Usage: npm run build && node dist/bench/container-stdio-bench.js [--runs 20] [--keys 50]
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectCgroupLayout, podCgroupPath } from '../src/agent/runtime/cgroups.js';
 import type { ContainerConfig } from '../src/agent/runtime/container-runtime.js';
-import { RuncRuntime } from '../src/agent/runtime/runc-runtime.js';
+import { startTestRuntime, testContainerConfig, testSandboxConfig } from '../src/agent/runtime/runtime-test-fixtures.js';
 import { runtimeTestEnv } from '../src/agent/runtime/test-support.js';
+import { percentile } from './support/stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, keys: { type: 'string', default: '50' } } });
 const runs = Number(values.runs);
 const keys = Number(values.keys);
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
-
 const env = runtimeTestEnv();
-const rt = new RuncRuntime({ runtime: 'runc', root: env.root, stateDir: env.stateDir, cgroups: detectCgroupLayout(), exitPollMs: 50 });
+// A runtime that does not start still leaves the env's dirs and claim to remove.
+const rt = await startTestRuntime(env).catch(async (err) => {
+  await env.cleanup();
+  throw err;
+});
 const ids: string[] = [];
 try {
-  await rt.init();
-  const podUid = randomUUID();
-  const sb = await rt.runSandbox({ podUid, podName: 'bench', namespace: 'default', hostname: 'bench', hostsFile: '', resolvConf: '', cgroupParent: podCgroupPath(env.cgroupRoot, 'BestEffort', podUid) });
-  const config = (name: string, stdio: ContainerConfig['stdio']): ContainerConfig => ({
-    name, layers: [env.layer], args: ['sh'], env: ['PATH=/bin'], workingDir: '/', user: { uid: 0, gid: 0 },
-    mounts: [], resources: {}, security: {}, logPath: join(env.logDir, `${name}.log`), labels: {}, ...(stdio ? { stdio } : {}),
-  });
+  const sb = await rt.runSandbox(testSandboxConfig(env, 'bench', ''));
+  const config = (name: string, stdio: ContainerConfig['stdio']) => testContainerConfig(env, name, ['sh'], stdio ? { stdio } : {});
   const kinds: [string, ContainerConfig['stdio']][] = [
     ['stdin on /dev/null', undefined],
     ['stdin: true', { stdin: true, stdinOnce: false, tty: false }],

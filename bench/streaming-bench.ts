@@ -15,22 +15,14 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resetNode } from '../src/agent/reset/reset.js';
-import { startK8ts } from '../test/support/k8ts-server.js';
 import { Kubectl, kubectlBinary, type KubectlVersion } from '../test/support/kubectl.js';
-import { startRegistry } from '../test/support/registry.js';
-import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
+import { startBenchNode } from './support/bench-node.js';
+import { percentile } from './support/stats.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, mb: { type: 'string', default: '64' } } });
 const runs = Number(values.runs);
 const mb = Number(values.mb);
 const tag = randomBytes(3).toString('hex');
-const runtimeRoot = `/run/k8ts-bench-${tag}`;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 
 function run(file: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => execFile(file, args, { maxBuffer: 1 << 30, encoding: 'buffer' }, (err) => (err ? reject(err) : resolve())));
@@ -82,13 +74,10 @@ async function portForwardMiBps(v: KubectlVersion, kubeconfig: string): Promise<
   }
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-stream-'));
 const work = mkdtempSync(join(tmpdir(), 'k8ts-bench-stream-work-'));
-const registry = await startRegistry();
-const server = await startK8ts({ dataDir, agent: true, extraArgs: ['--node-name', `k8ts-bench-${tag}`, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', `/k8ts-bench-${tag}`, '--runtime-root', runtimeRoot] });
+const node = await startBenchNode(`bench-${tag}`);
+const { runtimeRoot, server, image } = node;
 try {
-  await pushImage(registry.url, 'k8ts/busybox', 'bench', await buildBusyboxImage());
-  const image = `${registry.host}/k8ts/busybox:bench`;
   const k = (v: KubectlVersion) => new Kubectl(v, server.kubeconfig);
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bench' }, spec: { containers: [{ name: 'bench', image, command: ['sh', '-c', `mkdir -p /www && head -c ${mb * 1048576} /dev/zero > /www/big && exec httpd -f -p 8080 -h /www`] }] } };
   await k('1.33').ok(['apply', '-f', '-'], { input: JSON.stringify(pod) });
@@ -134,8 +123,6 @@ try {
     console.log(`  kubectl ${v}  into pod ${up.toFixed(0)}  out of pod ${down.toFixed(0)}`);
   }
 } finally {
-  await server.stop();
-  await resetNode({ dataDir, removeData: true });
-  await registry.stop();
+  await node.stop();
   rmSync(work, { recursive: true, force: true });
 }
