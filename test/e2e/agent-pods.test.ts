@@ -27,7 +27,7 @@ const node2 = `k8ts-e2e-${tag}-b`;
 const agentArgs = (n: string, suffix = '') => ['--node-name', n, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', `${cgroupRoot}${suffix}`, '--runtime-root', `${runtimeRoot}${suffix}`];
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
-let n: AgentNode;
+let agentNode: AgentNode;
 let node: string;
 let cgroupRoot: string;
 let runtimeRoot: string;
@@ -41,8 +41,8 @@ const agent2Dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-agent-'));
 const children = new Set<ChildProcess>();
 const claims: ReturnType<typeof claimTestResources>[] = [];
 
-const getPod = (name: string) => n.pod(name);
-const applyPod = (spec: Record<string, unknown>) => n.applyPod(spec);
+const getPod = (name: string) => agentNode.pod(name);
+const applyPod = (spec: Record<string, unknown>) => agentNode.applyPod(spec);
 
 function containerStatus(pod: Record<string, any> | undefined, name?: string): Record<string, any> | undefined {
   const list = (pod?.status?.containerStatuses ?? []) as Record<string, any>[];
@@ -92,8 +92,8 @@ function processesUsing(dirs: string[]): string[] {
 }
 
 before(async () => {
-  n = await startAgentNode({ name: `e2e-${tag}` });
-  ({ nodeName: node, cgroupRoot, runtimeRoot, registry, image, dataDir, server, k } = n);
+  agentNode = await startAgentNode({ name: `e2e-${tag}` });
+  ({ nodeName: node, cgroupRoot, runtimeRoot, registry, image, dataDir, server, k } = agentNode);
   // If this process dies, the next run of a runtime test removes what it made.
   claims.push(claimTestResources({ dir: agent2Dir, root: `${runtimeRoot}-b`, cgroupRoot: `${cgroupRoot}-b`, podsDir: join(agent2Dir, 'agent', 'pods') }, `e2e-${tag}-b`));
 });
@@ -109,8 +109,8 @@ after(() =>
         await new Promise((r) => agent2!.once('exit', r));
       }
     },
-    () => n?.server?.stop(),
-    () => n?.stop(),
+    () => agentNode?.server?.stop(),
+    () => agentNode?.stop(),
     () => resetNode({ dataDir: agent2Dir, removeData: true }),
     ...claims.map((c) => () => c.release()),
   ]),
@@ -372,8 +372,8 @@ describe('restarts', () => {
     const podsBefore = await k.ok(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,UID:.metadata.uid', '--no-headers']);
     const before = containerStatus(await getPod('db'))!;
     await server.kill9();
-    await n.restart();
-    ({ server, k } = n);
+    await agentNode.restart();
+    ({ server, k } = agentNode);
     const after = await waitFor('db reported again', async () => {
       const s = containerStatus(await getPod('db'));
       return s?.state?.running ? s : undefined;

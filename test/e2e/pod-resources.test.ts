@@ -19,14 +19,14 @@ import { waitFor } from '../support/wait-for.js';
 const tag = randomBytes(3).toString('hex');
 const layout = detectCgroupLayout();
 
-let n: AgentNode;
+let agentNode: AgentNode;
 let node: string;
 let cgroupRoot: string;
 let image: string;
 let k: Kubectl;
-const getPod = (name: string) => n.pod(name);
-const applyPod = (spec: Record<string, unknown>) => n.applyPod(spec);
-const running = (name: string) => n.running(name);
+const getPod = (name: string) => agentNode.pod(name);
+const applyPod = (spec: Record<string, unknown>) => agentNode.applyPod(spec);
+const running = (name: string) => agentNode.running(name);
 
 /** A cgroup file of a pod, read from the host's cgroupfs. */
 function cgroupFile(controller: string, path: string, file: string): string {
@@ -46,14 +46,14 @@ function millicores(cell: string): number {
 }
 
 before(async () => {
-  n = await startAgentNode({
+  agentNode = await startAgentNode({
     name: `res-${tag}`,
     extraArgs: ['--kube-reserved', 'cpu=100m,memory=256Mi', '--system-reserved', 'memory=128Mi', '--pod-pids-limit', '1024'],
   });
-  ({ nodeName: node, cgroupRoot, image, k } = n);
+  ({ nodeName: node, cgroupRoot, image, k } = agentNode);
 });
 
-after(() => n?.stop());
+after(() => agentNode?.stop());
 
 describe('resources', () => {
   test('allocatable is capacity minus --kube-reserved, --system-reserved and the hard eviction threshold', async () => {
@@ -216,7 +216,7 @@ describe('node pressure', () => {
   after(() => n2?.stop());
 
   test('MemoryPressure, the memory-pressure taint, and eviction of the BestEffort pod first (Failed, Evicted)', async () => {
-    n2 = await startAgentNode({ name: `res-${tag}-p`, images: n, extraArgs: ['--eviction-hard', 'memory.available<100Ti', '--eviction-pressure-transition-period', '30s'] });
+    n2 = await startAgentNode({ name: `res-${tag}-p`, images: agentNode, extraArgs: ['--eviction-hard', 'memory.available<100Ti', '--eviction-pressure-transition-period', '30s'] });
     const { nodeName: name, k: k2 } = n2;
     await waitFor('MemoryPressure=True', async () => {
       const n = JSON.parse(await k2.ok(['get', 'node', name, '-o', 'json']));

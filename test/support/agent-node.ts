@@ -45,6 +45,8 @@ export interface AgentNodeOptions {
   extraArgs?: string[];
   /** Use this registry and image (another node's, which stops it) instead of starting one. */
   images?: BusyboxRegistry;
+  /** Runs once the registry is up, before the server starts: files the server reads at start-up (registries.yaml), more images. */
+  beforeStart?: (node: AgentNode) => Promise<void>;
 }
 
 /**
@@ -86,6 +88,7 @@ export class AgentNode {
       this.ownRegistry = images.registry;
       ({ registry: this.registry, image: this.image } = images);
     }
+    await this.opts.beforeStart?.(this);
     await this.restart();
     await waitFor(`node ${this.nodeName} Ready`, async () => (await this.k.ok(['get', 'node', this.nodeName, '--no-headers'])).split(/\s+/)[1] === 'Ready');
   }
