@@ -18,6 +18,7 @@ import { AgentNode, startAgentNode } from '../support/agent-node.js';
 import type { TestServer } from '../support/k8ts-server.js';
 import { nodeNetnsFor } from '../support/node-netns.js';
 import { Kubectl, kubectlBinary } from '../support/kubectl.js';
+import { killKubectlStreams, streamKubectl } from '../support/kubectl-stream.js';
 import { onTerminal } from '../support/terminal.js';
 import type { TestRegistry } from '../support/registry.js';
 import { runCleanup, waitFor } from '../support/wait-for.js';
@@ -38,7 +39,6 @@ let server: TestServer;
 let k: Kubectl;
 let agent2: ChildProcess | undefined;
 const agent2Dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-agent-'));
-const children = new Set<ChildProcess>();
 const claims: ReturnType<typeof claimTestResources>[] = [];
 
 const getPod = (name: string) => agentNode.pod(name);
@@ -49,26 +49,7 @@ function containerStatus(pod: Record<string, any> | undefined, name?: string): R
   return name ? list.find((c) => c.name === name) : list[0];
 }
 
-/** Runs kubectl in the background, collecting stdout lines. */
-function kubectlStream(args: string[]): { lines: string[]; child: ChildProcess; stop(): void } {
-  const child = spawn(kubectlBinary('1.33'), ['--kubeconfig', server.kubeconfig, '--cache-dir', k.cacheDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    const parts = (partial + d).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-  });
-  return {
-    lines,
-    child,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      children.delete(child);
-    },
-  };
-}
+const kubectlStream = (args: string[]) => streamKubectl(k, args);
 
 /** Processes whose command line or open files name a path under one of `dirs`. */
 function processesUsing(dirs: string[]): string[] {
@@ -100,9 +81,7 @@ before(async () => {
 
 after(() =>
   runCleanup([
-    () => {
-      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    },
+    killKubectlStreams,
     async () => {
       if (agent2 && agent2.exitCode === null) {
         agent2.kill('SIGTERM');
