@@ -7,42 +7,28 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { resetNode } from '../../src/agent/reset/reset.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
+import type { TestServer } from '../support/k8ts-server.js';
 import { Kubectl, kubectlBinary } from '../support/kubectl.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { buildBusyboxImage, dockerArchiveTar, pushImage } from '../support/test-images.js';
+import { runCleanup, waitFor } from '../support/wait-for.js';
 
 const run = promisify(execFile);
 const tag = randomBytes(3).toString('hex');
-const nodeName = `k8ts-img-${tag}`;
-const cgroupRoot = `/k8ts-img-${tag}`;
-const runtimeRoot = `/run/k8ts-img-${tag}`;
 const bin = resolve(import.meta.dirname, '../../../bin/k8ts');
 const user = { username: 'k8ts', password: `pw-${tag}` };
 
+let n: AgentNode | undefined;
 let registry: TestRegistry | undefined;
 let secured: TestRegistry | undefined;
 let server: TestServer | undefined;
 let dataDir: string | undefined;
-let claim: { release(): Promise<void> } | undefined;
 let k: Kubectl;
 let busybox: Awaited<ReturnType<typeof buildBusyboxImage>>;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function runPod(name: string, image: string, extra: Record<string, unknown> = {}, container: Record<string, unknown> = {}): Promise<void> {
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { ...extra, containers: [{ name: 'c', image, command: ['sh', '-c', 'echo up; sleep 100000'], ...container }] } };
@@ -62,36 +48,22 @@ async function waitRunning(name: string): Promise<Record<string, any>> {
 }
 
 before(async () => {
-  await reapStaleTestEnvs();
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-images-'));
-  claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `e2e-img-${tag}`);
   busybox = await buildBusyboxImage();
-  [registry, secured] = await Promise.all([startRegistry(), startRegistry({ htpasswd: [user] })]);
-  await pushImage(registry.url, 'k8ts/busybox', 'test', busybox);
-  await pushImage(registry.url, 'library/k8ts-mirrored', '1.0', busybox);
+  secured = await startRegistry({ htpasswd: [user] });
   await pushImage(secured.url, 'k8ts/private', '1', busybox, user);
-  // k3s's registries.yaml in the data dir: Docker Hub names come from the local registry.
-  writeFileSync(join(dataDir, 'registries.yaml'), `mirrors:\n  docker.io:\n    endpoint: ["http://${registry.host}"]\n`);
-  writeFileSync(join(dataDir, 'imported.tar'), await dockerArchiveTar([{ image: busybox, repoTags: ['k8ts-imported:1'] }]));
-  server = await startK8ts({
-    dataDir,
-    agent: true,
-    extraArgs: ['--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot],
+  n = await startAgentNode({
+    name: `img-${tag}`,
+    beforeStart: async (node) => {
+      await pushImage(node.registry.url, 'library/k8ts-mirrored', '1.0', busybox);
+      // k3s's registries.yaml in the data dir: Docker Hub names come from the local registry.
+      writeFileSync(join(node.dataDir, 'registries.yaml'), `mirrors:\n  docker.io:\n    endpoint: ["http://${node.registry.host}"]\n`);
+      writeFileSync(join(node.dataDir, 'imported.tar'), await dockerArchiveTar([{ image: busybox, repoTags: ['k8ts-imported:1'] }]));
+    },
   });
-  k = new Kubectl('1.33', server.kubeconfig);
+  ({ registry, server, dataDir, k } = n);
 });
 
-after(async () => {
-  // Every step runs even when an earlier one fails, so nothing is left on the machine.
-  const steps = [() => server?.stop(), () => dataDir && resetNode({ dataDir, removeData: true }), () => claim?.release(), () => registry?.stop(), () => secured?.stop()];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+after(() => runCleanup([() => n?.stop(), () => secured?.stop()]));
 
 describe('images on a node', () => {
   it('pulls from a local registry and reports image and imageID', async () => {
