@@ -6,7 +6,7 @@
 // until runc's pid file exists), measured in the same run. Also: the agent's RSS with 0 and
 // N pods, and its CPU time per pod.
 //
-// Usage: npm run build && node dist/bench/pod-startup-bench.js [--pods 100] [--rate 20] [--floor-runs 30]
+// Usage: npm run build && node dist/bench/pod-startup-bench.js [--pods 100] [--rate 20] [--floor-runs 30] [--runtime runc|crun] [--agent-flags=--flannel-backend=none]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { startRegistry } from '../test/support/registry.js';
 import { buildBusyboxImage, pushImage } from '../test/support/test-images.js';
 import { cpuMs, percentile, rssMiB, stopChild } from './support/stats.js';
 
-const { values } = parseArgs({ options: { pods: { type: 'string', default: '100' }, rate: { type: 'string', default: '20' }, 'floor-runs': { type: 'string', default: '30' }, runtime: { type: 'string', default: 'runc' } } });
+const { values } = parseArgs({ options: { pods: { type: 'string', default: '100' }, rate: { type: 'string', default: '20' }, 'floor-runs': { type: 'string', default: '30' }, runtime: { type: 'string', default: 'runc' }, 'agent-flags': { type: 'string', default: '' } } });
 const podCount = Number(values.pods);
 const rate = Number(values.rate);
 const floorRuns = Number(values['floor-runs']);
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const token = readFileSync(join(server.dataDir, 'token'), 'utf8').trim();
     // K8TS_BENCH_AGENT_NODE_ARGS (e.g. --cpu-prof) is passed to the agent's node process.
     const nodeArgs = (process.env.K8TS_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    agent = spawn(process.execPath, [...nodeArgs, resolve('bin/k8ts'), 'agent', '--server', server.url, '--token', token, '--data-dir', agentDir, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot, '--runtime', String(values.runtime)], {
+    agent = spawn(process.execPath, [...nodeArgs, resolve('bin/k8ts'), 'agent', '--server', server.url, '--token', token, '--data-dir', agentDir, '--node-name', nodeName, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot, '--runtime', String(values.runtime), ...String(values['agent-flags']).split(' ').filter(Boolean)], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, K8TS_LOG_LEVEL: 'warn' },
     });
