@@ -4,53 +4,22 @@
 // Everything the test creates on the machine is removed with `k8ts reset` at the end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { resetNode } from '../../src/agent/reset/reset.js';
-import { claimTestResources, reapStaleTestEnvs } from '../../src/agent/runtime/test-support.js';
-import { startK8ts, type TestServer } from '../support/k8ts-server.js';
-import { Kubectl, kubectlBinary } from '../support/kubectl.js';
-import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { buildBusyboxImage, pushImage } from '../support/test-images.js';
+import { AgentNode, startAgentNode } from '../support/agent-node.js';
+import type { Kubectl } from '../support/kubectl.js';
+import { killKubectlStreams, streamKubectl } from '../support/kubectl-stream.js';
+import { runCleanup, waitFor } from '../support/wait-for.js';
 
 const tag = randomBytes(3).toString('hex');
-const node = `k8ts-probe-${tag}`;
-const cgroupRoot = `/k8ts-probe-${tag}`;
-const runtimeRoot = `/run/k8ts-probe-${tag}`;
 
-let registry: TestRegistry;
+let agentNode: AgentNode;
 let image: string;
-let dataDir: string;
-let server: TestServer;
 let k: Kubectl;
-const children = new Set<ChildProcess>();
-let claim: ReturnType<typeof claimTestResources> | undefined;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function getPod(name: string): Promise<Record<string, any> | undefined> {
-  const r = await server.request('GET', `/api/v1/namespaces/default/pods/${name}`);
-  return r.status === 200 ? JSON.parse(r.body) : undefined;
-}
+const getPod = (name: string) => agentNode.pod(name);
 
 async function applyPod(name: string, spec: Record<string, unknown>): Promise<void> {
-  await k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 5, ...spec } }) });
+  await agentNode.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 5, ...spec } });
 }
 
 /** `kubectl get pod <name> --no-headers` split into NAME READY STATUS RESTARTS AGE. */
@@ -64,56 +33,14 @@ async function events(name: string): Promise<string> {
 }
 
 /** `kubectl get pods -w` (or other `get` arguments) in the background, collecting lines. */
-function watchPods(args = ['pods']): { lines: string[]; stop(): void } {
-  const child = spawn(kubectlBinary('1.33'), ['--kubeconfig', server.kubeconfig, '--cache-dir', k.cacheDir, 'get', ...args, '-w'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    const parts = (partial + d).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-  });
-  return {
-    lines,
-    stop: () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      children.delete(child);
-    },
-  };
-}
+const watchPods = (args = ['pods']) => streamKubectl(k, ['get', ...args, '-w']);
 
 before(async () => {
-  await reapStaleTestEnvs();
-  dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-probes-'));
-  claim = claimTestResources({ dir: dataDir, root: runtimeRoot, cgroupRoot, podsDir: join(dataDir, 'agent', 'pods') }, `probes-${tag}`);
-  registry = await startRegistry();
-  claim.addProcess(registry.pid, 'docker-registry');
-  await pushImage(registry.url, 'k8ts/busybox', 'test', await buildBusyboxImage());
-  image = `${registry.host}/k8ts/busybox:test`;
-  server = await startK8ts({ dataDir, agent: true, extraArgs: ['--node-name', node, '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--cgroup-root', cgroupRoot, '--runtime-root', runtimeRoot] });
-  k = new Kubectl('1.33', server.kubeconfig);
-  await waitFor('node Ready', async () => /\bReady\b/.test(await k.ok(['get', 'node', node, '--no-headers'])));
+  agentNode = await startAgentNode({ name: `probe-${tag}` });
+  ({ image, k } = agentNode);
 });
 
-after(async () => {
-  const steps: (() => unknown)[] = [
-    () => {
-      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    },
-    () => server?.stop(),
-    () => dataDir && resetNode({ dataDir, removeData: true }),
-    () => registry?.stop(),
-    () => claim?.release(),
-  ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error('cleanup step failed:', err);
-    }
-  }
-});
+after(() => runCleanup([killKubectlStreams, () => agentNode?.stop()]));
 
 // Probes get a 5 s timeout: a test machine running other suites can be slow to answer.
 // A main process that ends on SIGTERM, saying so (sh as PID 1 would otherwise ignore it).
@@ -261,15 +188,11 @@ describe('preStop httpGet', () => {
     });
     await waitFor('bye Running', async () => (await row('bye')).status === 'Running');
     // `logs -f` follows the container to its end; the request log line must come before it.
-    const logs = spawn(kubectlBinary('1.33'), ['--kubeconfig', server.kubeconfig, '--cache-dir', k.cacheDir, 'logs', '-f', 'bye'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    children.add(logs);
-    let text = '';
-    logs.stdout!.setEncoding('utf8').on('data', (d: string) => (text += d));
+    const logs = streamKubectl(k, ['logs', '-f', 'bye']);
     await new Promise((r) => setTimeout(r, 500));
     await k.ok(['delete', 'pod', 'bye', '--wait=false']);
-    await waitFor('the preStop request in the log', async () => text.includes('/bye'));
-    logs.kill('SIGTERM');
-    children.delete(logs);
+    await waitFor('the preStop request in the log', async () => logs.text().includes('/bye'));
+    logs.stop();
   });
 });
 

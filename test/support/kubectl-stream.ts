@@ -6,6 +6,8 @@ import type { Kubectl } from './kubectl.js';
 export interface KubectlStream {
   /** Complete lines printed so far (grows while it runs). */
   lines: string[];
+  /** Everything printed so far, a partial last line included. */
+  text(): string;
   child: ChildProcess;
   /** SIGTERM, if still running. */
   stop(): void;
@@ -27,13 +29,16 @@ export function streamKubectl(k: Kubectl, args: string[]): KubectlStream {
   child.once('exit', () => running.delete(child));
   const lines: string[] = [];
   let partial = '';
+  let all = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    all += d;
     const parts = (partial + d).split('\n');
     partial = parts.pop()!;
     lines.push(...parts);
   });
   return {
     lines,
+    text: () => all,
     child,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
