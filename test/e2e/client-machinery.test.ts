@@ -12,6 +12,7 @@ import { RestClient, restConfigFromKubeconfig, restListWatch } from '../../src/c
 import { WorkQueue } from '../../src/controllers/workqueue.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
+import { waitFor } from '../support/wait-for.js';
 
 let server: TestServer;
 let k: Kubectl;
@@ -21,15 +22,7 @@ before(async () => {
 });
 after(async () => server?.cleanup());
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000) => waitFor(what, check, timeoutMs, 50);
 
 /** The example controller: every ConfigMap with a `greeting` gets a `<name>-reply` ConfigMap shouting it back. */
 function greeter(client: RestClient) {

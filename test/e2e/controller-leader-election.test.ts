@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startEtcd, type EtcdProcess } from '../support/etcd.js';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
+import { waitFor } from '../support/wait-for.js';
 
 let etcd: EtcdProcess;
 let a: TestServer;
@@ -21,15 +22,7 @@ after(async () => {
   await etcd?.stop();
 });
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000) => waitFor(what, check, timeoutMs, 50);
 
 const leads = (s: TestServer) => s.logs().includes('"msg":"became leader"');
 

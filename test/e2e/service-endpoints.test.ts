@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startK8ts, type TestServer } from '../support/k8ts-server.js';
 import { Kubectl } from '../support/kubectl.js';
+import { waitFor } from '../support/wait-for.js';
 
 let server: TestServer;
 let k: Kubectl;
@@ -18,15 +19,7 @@ after(async () => {
   await server?.cleanup();
 });
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000) => waitFor(what, check, timeoutMs, 50);
 
 const json = async (args: string[]) => JSON.parse(await k.ok([...args, '-o', 'json']));
 
