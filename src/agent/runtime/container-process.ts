@@ -100,9 +100,14 @@ export function makeFifosCommand(files: ProcessFiles): string {
   return `rm -f ${out} ${err} && mkfifo -m 600 ${out} ${err}`;
 }
 
-/** The last error the runtime logged (JSON log lines), e.g. `exec: "foo": executable file not found in $PATH`. */
-export async function runtimeError(files: ProcessFiles): Promise<string | undefined> {
-  const text = await readFile(files.runtimeLog, 'utf8').catch(() => '');
+/** The last error the runtime logged for a container (see {@link runtimeLogError}). */
+export function runtimeError(files: ProcessFiles): Promise<string | undefined> {
+  return runtimeLogError(files.runtimeLog);
+}
+
+/** The last error in a runtime's JSON log (`--log-format json`), e.g. `exec: "foo": executable file not found in $PATH`. */
+export async function runtimeLogError(logFile: string): Promise<string | undefined> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
   let msg: string | undefined;
   for (const line of text.split('\n')) {
     try {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runtimeLogError } from '../runtime/container-process.js';
 import type { OciCli } from '../runtime/oci-cli.js';
 import { ExecStartError, type ContainerTarget, type ExecRunner, type StdioStreams } from './contracts.js';
 import { exitCode, feedStdin, forwardOutput, HeldWriter, readPid, watchPidFile } from './exec-process.js';
@@ -75,7 +76,7 @@ export class OciExecRunner implements ExecRunner {
         const code = await Promise.race([exited, spawnError]);
         stopWatching();
         if (!started) {
-          const message = (await runtimeError(logFile)) ?? `${this.cli.name} exec exited with ${code}`;
+          const message = (await runtimeLogError(logFile)) ?? `${this.cli.name} exec exited with ${code}`;
           throw new ExecStartError(message);
         }
         await drain([stdout, stderr], child);
@@ -97,19 +98,4 @@ async function drain(outputs: Promise<void>[], child: ChildProcess): Promise<voi
   clearTimeout(timer);
   child.stdout?.destroy();
   child.stderr?.destroy();
-}
-
-/** The runtime's last error from its JSON log, e.g. `exec failed: … executable file not found in $PATH`. */
-async function runtimeError(logFile: string): Promise<string | undefined> {
-  const text = await readFile(logFile, 'utf8').catch(() => '');
-  let msg: string | undefined;
-  for (const line of text.split('\n')) {
-    try {
-      const entry = JSON.parse(line) as { level?: string; msg?: string };
-      if (entry.level === 'error' || entry.level === 'fatal') msg = entry.msg;
-    } catch {
-      // not JSON
-    }
-  }
-  return msg;
 }
