@@ -10,7 +10,7 @@ import { WorkQueue } from '../workqueue.js';
 import { isNotFound } from '../common/api-errors.js';
 import { readyCondition } from '../common/pod-status.js';
 import { type PodEndpoint, podAddress, repackSubsets, truncateSubsets } from './endpoints-subsets.js';
-import { findPort, hostnameFor, isPodReady, managesEndpoints, podIPFor, selectsPod, serviceView, shouldPodBeInEndpoints } from './service-pods.js';
+import { findPort, hostnameFor, isPodReady, managesEndpoints, podIPFor, selectsPod, serviceView, servicesTouchedByPod, shouldPodBeInEndpoints } from './service-pods.js';
 
 const headlessLabel = 'service.kubernetes.io/headless';
 const overCapacityAnnotation = 'endpoints.kubernetes.io/over-capacity';
@@ -82,10 +82,7 @@ export class EndpointsController {
   }
 
   private podChanged(pod: KubeObject, old?: KubeObject): void {
-    if (old && old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
-    for (const svc of this.services.byIndex(namespaceIndex, pod.metadata.namespace ?? '')) {
-      if (selectsPod(svc, pod) || (old && selectsPod(svc, old))) this.queue.add(objectKey(svc));
-    }
+    for (const key of servicesTouchedByPod(this.services.byIndex(namespaceIndex, pod.metadata.namespace ?? ''), pod, old)) this.queue.add(key);
   }
 
   async reconcile(key: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { KubeObject } from '../../api/types.js';
+import { objectKey } from '../../client/informer.js';
 import { isPodReady, podIPs, podPhase, podSpec } from '../common/pod-status.js';
 
 /** The parts of a Service the endpoint controllers read. */
@@ -44,6 +45,18 @@ export function selectsPod(svc: KubeObject, pod: KubeObject): boolean {
   if (!sel) return false;
   const labels = pod.metadata.labels ?? {};
   return Object.entries(sel).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * Keys of the Services (from `sameNamespace`, the pod's namespace's Services) whose endpoints a
+ * pod change touches: those selecting the pod now or before. Resyncs without a change touch none.
+ *
+ * @example
+ * for (const key of servicesTouchedByPod(services.byIndex(namespaceIndex, ns), pod, old)) queue.add(key);
+ */
+export function servicesTouchedByPod(sameNamespace: KubeObject[], pod: KubeObject, old?: KubeObject): string[] {
+  if (old && old.metadata.resourceVersion === pod.metadata.resourceVersion) return [];
+  return sameNamespace.filter((svc) => selectsPod(svc, pod) || (old && selectsPod(svc, old))).map(objectKey);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Logger } from '../../util/log.js';
 import { WorkQueue } from '../workqueue.js';
 import { isNotFound } from '../common/api-errors.js';
 import { controllerRefFor } from '../common/controller-ref.js';
-import { managesEndpoints, selectsPod, serviceView } from '../endpoints/service-pods.js';
+import { managesEndpoints, serviceView, servicesTouchedByPod } from '../endpoints/service-pods.js';
 import { desiredPortGroups, type SliceEndpoint, type SlicePort } from './slice-endpoints.js';
 import { planSlices } from './slice-placement.js';
 
@@ -93,10 +93,7 @@ export class EndpointSliceController {
   }
 
   private podChanged(pod: KubeObject, old?: KubeObject): void {
-    if (old && old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
-    for (const svc of this.services.byIndex(namespaceIndex, pod.metadata.namespace ?? '')) {
-      if (selectsPod(svc, pod) || (old && selectsPod(svc, old))) this.queue.add(objectKey(svc));
-    }
+    for (const key of servicesTouchedByPod(this.services.byIndex(namespaceIndex, pod.metadata.namespace ?? ''), pod, old)) this.queue.add(key);
   }
 
   /** Whether the cache shows every write of the last sync (else a sync would undo or repeat them). */
