@@ -1,5 +1,5 @@
-import type { Duplex, Readable, Writable } from 'node:stream';
-import type { TerminalSizeQueue } from '../../streaming/terminal-size.js';
+import type { Duplex } from 'node:stream';
+import type { RemoteCommandStreams } from '../../streaming/remote-command/session.js';
 
 /**
  * What the agent's streaming endpoints (exec, attach, port-forward) need from the node:
@@ -31,16 +31,8 @@ export interface StreamingTargets {
   podNetwork(namespace: string, pod: string): Promise<PodNetworkTarget | undefined>;
 }
 
-/** The stdio of a command or an attach; absent streams were not requested. */
-export interface StdioStreams {
-  stdin?: Readable;
-  stdout?: Writable;
-  stderr?: Writable;
-  tty: boolean;
-  resizes: TerminalSizeQueue;
-  /** Aborted when the client went away: stop feeding the process and let it go. */
-  signal: AbortSignal;
-}
+/** The stdio of a command or an attach: the client's streams as the API server's session hands them over. */
+export type StdioStreams = RemoteCommandStreams;
 
 /** The command could not be started (not found, the runtime failed); the message reaches the user. */
 export class ExecStartError extends Error {
