@@ -30,23 +30,41 @@ export async function startFakeUpstream(records: Record<string, Answer[]>, at: {
     if (transport === 'udp' && buf.length > 512) return dnsPacket.encode({ ...reply, answers: [], flags: reply.flags | 0x0200 });
     return buf;
   };
-  const udp = dgram.createSocket('udp4');
-  await new Promise<void>((r) => udp.bind(at.port ?? 0, host, r));
+  // UDP and TCP on the same port: with a free port asked for, try again while the TCP side
+  // of the port UDP got is taken by someone else.
+  const listen = async (): Promise<{ udp: dgram.Socket; tcp: net.Server }> => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(at.port ?? 0, host, () => resolve());
+    });
+    const tcp = net.createServer((c) => {
+      let buf = Buffer.alloc(0);
+      c.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+          buf = buf.subarray(2 + msg.length);
+          c.write(frameTcp(answer(Buffer.from(msg), 'tcp')));
+        }
+      });
+      c.on('error', () => c.destroy());
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(udp.address().port, host, () => resolve());
+      });
+    } catch (err) {
+      udp.close();
+      if (at.port !== undefined) throw err;
+      return listen();
+    }
+    return { udp, tcp };
+  };
+  const { udp, tcp } = await listen();
   const port = udp.address().port;
   udp.on('message', (msg, rinfo) => udp.send(answer(msg, 'udp'), rinfo.port, rinfo.address));
-  const tcp = net.createServer((c) => {
-    let buf = Buffer.alloc(0);
-    c.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
-        buf = buf.subarray(2 + msg.length);
-        c.write(frameTcp(answer(Buffer.from(msg), 'tcp')));
-      }
-    });
-    c.on('error', () => c.destroy());
-  });
-  await new Promise<void>((r) => tcp.listen(port, host, r));
   return {
     port,
     seen,
