@@ -74,6 +74,9 @@ export class ProxyWorkers {
   private spawn(): Promise<{ http: number; https: number }> {
     const worker = cluster.fork({ K8TS_LOG_LEVEL: process.env.K8TS_LOG_LEVEL ?? 'info' });
     this.workers.add(worker);
+    // A message to a worker that is dying fails later with EPIPE on this emitter: its exit
+    // handler below replaces it, and the server must not go down with it.
+    worker.on('error', (err) => this.opts.log?.warn({ err }, 'ingress proxy worker unreachable'));
     return new Promise((resolve, reject) => {
       worker.on('message', (msg: FromWorker) => {
         if (msg.kind === 'loaded') {
